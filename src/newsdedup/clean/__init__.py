@@ -1,0 +1,163 @@
+"""The normalizer: faithful clean text, a folded fingerprint for matching, and every edit made.
+
+>>> r = clean("Share\\nIt&#39;s itâ€™s   here.")
+>>> r.text
+"It's it’s here."
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from . import boilerplate, markup, structure, unicode
+from .edits import Edit, EditLog, apply_edits, map_offset
+from .fingerprint import WireMeta, make_fingerprint
+
+__all__ = [
+    "FIXES",
+    "CleanOptions",
+    "CleanResult",
+    "Cleaner",
+    "Edit",
+    "WireMeta",
+    "apply_edits",
+    "clean",
+    "map_offset",
+]
+
+Fix = Callable[[str], list[Edit]]
+
+#: The fixes in the order they run: (name, function). Each name can be switched off alone
+#: (``disable={"boilerplate.share"}``) or with its family (``disable={"boilerplate"}``).
+#: Markup runs until nothing changes: decoding an entity can reveal a tag, and the reverse.
+FIXES: tuple[tuple[str, Fix], ...] = (
+    ("structure.line_breaks", structure.fix_line_breaks),
+    ("unicode.terminal_escapes", unicode.fix_terminal_escapes),
+    ("unicode.control_chars", unicode.fix_control_chars),
+    ("markup.entities", markup.fix_entities),
+    ("markup.broken_entities", markup.fix_broken_entities),
+    ("markup.tags", markup.fix_tags),
+    ("unicode.mojibake", unicode.fix_mojibake),
+    ("unicode.invisible", unicode.fix_invisible),
+    ("unicode.spaces", unicode.fix_spaces),
+    ("boilerplate.inline_markers", boilerplate.fix_inline_markers),
+    ("structure.line_spaces", structure.fix_line_spaces),
+    ("boilerplate.lines", boilerplate.fix_boilerplate_lines),
+    ("structure.repeated_paragraph", structure.fix_repeated_paragraphs),
+    ("structure.repeated_headline", lambda text: []),  # needs the title: see Cleaner.clean
+    ("structure.inner_spaces", structure.fix_inner_spaces),
+    ("structure.blank_lines", structure.fix_blank_lines),
+)
+
+_MARKUP = ("markup.entities", "markup.broken_entities", "markup.tags")
+_MAX_ROUNDS = 8
+
+
+@dataclass(frozen=True)
+class CleanOptions:
+    """Which fixes run. ``disable`` takes fix names, line-rule names or families.
+
+    >>> CleanOptions(disable=frozenset({"boilerplate"})).enabled("boilerplate.share")
+    False
+    """
+
+    disable: frozenset[str] = frozenset()
+
+    def enabled(self, name: str) -> bool:
+        family = name.split(".", 1)[0]
+        return name not in self.disable and family not in self.disable
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    """What :func:`clean` made of one text.
+
+    ``text`` is the faithful clean text; ``fingerprint`` the folded text used for matching;
+    ``edits`` every change, as spans of the original (``apply_edits(original, edits) == text``);
+    ``meta`` the wire attribution (agency, place, bylines, credits) found in the text.
+    """
+
+    text: str
+    fingerprint: str
+    edits: tuple[Edit, ...] = ()
+    meta: WireMeta = field(default_factory=WireMeta)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.edits)
+
+    def rules(self) -> dict[str, int]:
+        """How many edits each rule made (merged edits count for each rule they name)."""
+        counts: dict[str, int] = {}
+        for e in self.edits:
+            for rule in e.rule.split("+"):
+                counts[rule] = counts.get(rule, 0) + 1
+        return counts
+
+
+class Cleaner:
+    """A configured normalizer; reuse one for many documents (it holds no per-document state).
+
+    >>> cleaner = Cleaner(disable={"boilerplate.share"})
+    >>> cleaner.clean("Share\\nRain.").text
+    'Share\\nRain.'
+    """
+
+    def __init__(self, *, disable: Iterable[str] = ()) -> None:
+        self.options = CleanOptions(disable=frozenset(disable))
+        known = {name for name, _ in FIXES} | {r.name for r in boilerplate.RULES}
+        known |= {name.split(".", 1)[0] for name in known}
+        unknown = self.options.disable - known
+        if unknown:
+            raise ValueError(f"unknown cleaning rule(s) {sorted(unknown)}; known: {sorted(known)}")
+        self._line_rules = tuple(r for r in boilerplate.RULES if self.options.enabled(r.name))
+        self._fixes: list[tuple[str, Fix]] = []
+        for name, fix in FIXES:
+            if name == "boilerplate.lines":
+                if self._line_rules:
+                    rules = self._line_rules
+                    self._fixes.append((name, lambda t, rules=rules: boilerplate.fix_boilerplate_lines(t, rules)))
+            elif self.options.enabled(name):
+                self._fixes.append((name, fix))
+
+    def clean(self, text: str, title: str | None = None) -> CleanResult:
+        """Clean one text; ``title`` (the headline) lets a repeated headline be removed."""
+        if not isinstance(text, str):
+            raise TypeError(f"clean() takes a str, not {type(text).__name__}")
+        log = EditLog(text)
+        markup_rounds = 0
+        for name, fix in self._fixes:
+            if name == "structure.repeated_headline":
+                log.run(name, lambda t: structure.fix_repeated_headline(t, title))
+            elif name in _MARKUP:
+                log.run(name, fix)
+            else:
+                if name == "unicode.mojibake":
+                    # Repeat markup until stable before moving on.
+                    while markup_rounds < _MAX_ROUNDS and self._markup_round(log):
+                        markup_rounds += 1
+                log.run(name, fix)
+        fingerprint, meta = make_fingerprint(log.text)
+        return CleanResult(text=log.text, fingerprint=fingerprint, edits=tuple(log.edits), meta=meta)
+
+    def _markup_round(self, log: EditLog) -> bool:
+        before = log.text
+        for name, fix in self._fixes:
+            if name in _MARKUP:
+                log.run(name, fix)
+        return log.text != before
+
+
+_DEFAULT = Cleaner()
+
+
+def clean(text: str, *, title: str | None = None, disable: Iterable[str] = ()) -> CleanResult:
+    """Repair and de-boilerplate one news text; see :class:`CleanResult`.
+
+    >>> r = clean("Advertisement\\nPARIS (AFP) - It&#39;s raining.")
+    >>> r.text, r.fingerprint
+    ("PARIS (AFP) - It's raining.", 'its raining')
+    """
+    cleaner = _DEFAULT if not disable else Cleaner(disable=disable)
+    return cleaner.clean(text, title)

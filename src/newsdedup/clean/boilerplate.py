@@ -1,0 +1,129 @@
+"""News boilerplate: whole lines that are page furniture, never prose (DESIGN decision 2).
+
+Each rule is a :class:`LineRule` with a name, a description and a pattern that must match the
+*whole* line (after trimming spaces and bullets). A word inside a sentence is never removed:
+"Share prices fell" and "the advertisement ran" stay. The two inline markers scrapers leave in
+place of content, NewsAPI's ``[+1234 chars]`` and Cloudflare's ``[email protected]``, are the
+only things removed inside a line, and only in that exact form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from ._regex import TIMEOUT, iter_lines, line_removal
+from .edits import Edit
+
+__all__ = ["RULES", "LineRule", "fix_boilerplate_lines", "fix_inline_markers"]
+
+
+@dataclass(frozen=True)
+class LineRule:
+    """A named whole-line boilerplate rule. ``max_len`` keeps long prose lines out of reach."""
+
+    name: str
+    description: str
+    pattern: regex.Pattern[str]
+    max_len: int = 120
+
+
+def _rule(name: str, description: str, pattern: str, max_len: int = 120) -> LineRule:
+    return LineRule(name, description, regex.compile(pattern, flags=regex.IGNORECASE | regex.V1), max_len)
+
+
+_SOCIAL = r"(?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|e-?mail|messenger|flipboard)"
+_WIDGET = rf"(?:share(?: this(?: article| story| page| post)?| on {_SOCIAL}| via {_SOCIAL})?|tweet|{_SOCIAL}" \
+    r"|print|copy(?: the)? link|comments?|save(?: article)?|\d+ comments?|gift(?: this)? article|listen)"
+
+RULES: tuple[LineRule, ...] = (
+    _rule(
+        "boilerplate.share",
+        "Share, social and print widgets: 'Share', 'Share this article', 'Facebook Twitter Email'.",
+        rf"{_WIDGET}(?:\s*[|/·•,]?\s*{_WIDGET})*\s*:?",
+    ),
+    _rule(
+        "boilerplate.advertisement",
+        "Ad slots in several languages, alone on a line: 'Advertisement', '- ADVERTISEMENT -', 'Anzeige'.",
+        r"[-–—\[(]*\s*(?:advertisement|advertisment|advertising|sponsored(?: content)?|anzeige|werbung"
+        r"|publicidad|publicité|pubblicità|reklama|reclame|advertentie|annons)\s*[-–—\])]*",
+    ),
+    _rule(
+        "boilerplate.ad_marker",
+        "Ad placeholders left by scraped CMS templates: '[ad_1]', '[ad#3]', '[advert]'.",
+        r"\[(?:ad|ads|advert)[_#-]?\d*\]",
+    ),
+    _rule(
+        "boilerplate.newsletter",
+        "Newsletter and subscription prompts: 'Sign up for our daily newsletter', 'Subscribe now'.",
+        r"(?:(?:sign up|subscribe|register|join)\b.{0,90}\b(?:newsletter|inbox|updates|alerts|briefing|free)"
+        r"|(?:sign up|subscribe)(?: now| today| here)?|get (?:our|the) .{0,40}newsletter"
+        r"|.{0,60}newsletters?\s*:?\s*sign up.{0,40})[.!]?",
+        max_len=160,
+    ),
+    _rule(
+        "boilerplate.cookie",
+        "Cookie and consent notices: 'We use cookies to improve your experience. Accept'.",
+        r".{0,200}\bcookies?\b.{0,200}\b(?:accept|consent|policy|experience|settings|agree)\b.{0,120}",
+        max_len=400,
+    ),
+    _rule(
+        "boilerplate.read_more",
+        "Teasers to other stories: 'Read more: ...', 'Related:', 'See also', 'Most read'.",
+        r"(?:read more|read next|related(?: articles| stories| coverage| content| topics)?|see also"
+        r"|more from .{1,40}|recommended(?: for you)?|you may also like|most (?:read|popular|viewed)"
+        r"|trending(?: now)?|more on this story|top stories|latest news)\b\s*(?:[:»›>|-].{0,120})?",
+        max_len=160,
+    ),
+    _rule(
+        "boilerplate.continues",
+        "Layout breaks: 'Story continues below advertisement', 'Continue reading the main story'.",
+        r"(?:story|article) continues (?:below|after)(?: (?:this )?(?:advertisement|ad))?"
+        r"|continue reading(?: the main story| below| this story)?|scroll (?:down )?to continue(?: reading)?",
+    ),
+    _rule(
+        "boilerplate.photo_credit",
+        "Photo captions' credit lines: 'Photo: Jane Roe/Reuters', '(Image credit: Getty Images)'.",
+        r"\(?(?:(?:file )?photo|image|picture|pictured|credit|photograph)(?: credit| by)?\s*[:/]\s*[^.!?]{1,80}\)?"
+        r"|\(?[^.!?]{1,60}(?:/| via | for )(?:getty images|reuters|ap(?: photo)?|afp|epa|shutterstock"
+        r"|alamy|bloomberg|pa images|pa wire|xinhua|anadolu)\)?",
+    ),
+    _rule(
+        "boilerplate.email_protected",
+        "A line that is only Cloudflare's obfuscated address: '[email protected]'.",
+        r"\[email(?:\s|&#160;|\xa0)protected\]",
+    ),
+)
+
+# Bullets, pipes and spaces around a widget line don't change what it is.
+_TRIM = " \t•·|>»›-–—*"
+
+
+def fix_boilerplate_lines(text: str, rules: tuple[LineRule, ...] = RULES) -> list[Edit]:
+    """Remove whole lines that one of ``rules`` matches entirely (with the line's newline)."""
+    edits = []
+    for start, end, line in iter_lines(text):
+        core = line.strip(_TRIM)
+        if not core:
+            continue
+        for rule in rules:
+            if len(core) <= rule.max_len and rule.pattern.fullmatch(core, timeout=TIMEOUT):
+                edits.append(line_removal(rule.name, start, end))
+                break
+    return edits
+
+
+_INLINE = regex.compile(r"\s*\[\+\d+ chars\]|\[email(?:\s|\xa0)protected\]")
+
+
+def fix_inline_markers(text: str) -> list[Edit]:
+    """Remove NewsAPI's truncation marker ``… [+2345 chars]`` and Cloudflare's ``[email protected]``."""
+    if "[" not in text:
+        return []
+
+    edits = []
+    for m in _INLINE.finditer(text, timeout=TIMEOUT):
+        rule = "boilerplate.newsapi_chars" if m.group().lstrip().startswith("[+") else "boilerplate.email_protected"
+        edits.append(Edit(rule, m.start(), m.end(), ""))
+    return edits

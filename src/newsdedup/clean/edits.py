@@ -1,0 +1,165 @@
+"""Edit records: every change the normalizer makes, as spans of the original text.
+
+A fix is a function ``text -> list[Edit]`` whose edits are in the coordinates of the text it was
+given. :class:`EditLog` runs fixes one after another and keeps the combined edits in the
+coordinates of the *original* text, so that
+
+    apply_edits(original, log.edits) == log.text
+
+always holds, whatever the fixes did. Where a later fix touches text that an earlier fix wrote
+(or text right beside it), the two are merged into one edit whose ``rule`` names both, in the
+order they ran ("markup.entities+unicode.mojibake"): the record stays exact, only coarser there.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+__all__ = ["Edit", "EditLog", "apply_edits", "map_offset"]
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace ``text[start:end]`` with ``replacement``; ``rule`` names the fix that did it.
+
+    >>> apply_edits("a &amp; b", [Edit("markup.entities", 2, 7, "&")])
+    'a & b'
+    """
+
+    rule: str
+    start: int
+    end: int
+    replacement: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"rule": self.rule, "start": self.start, "end": self.end, "replacement": self.replacement}
+
+
+def apply_edits(text: str, edits: Sequence[Edit]) -> str:
+    """Apply sorted, non-overlapping edits (all in ``text``'s coordinates) and return the result."""
+    out: list[str] = []
+    pos = 0
+    for e in edits:
+        if e.start < pos or e.end < e.start or e.end > len(text):
+            raise ValueError(f"edits overlap or fall outside the text: {e!r}")
+        out.append(text[pos : e.start])
+        out.append(e.replacement)
+        pos = e.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def map_offset(edits: Sequence[Edit], offset: int) -> int:
+    """Map an offset in the edited text back to the original text.
+
+    Offsets inside a replacement map to the start of the span it replaced (past its end, when
+    they point at the replacement's end).
+    """
+    shift = 0
+    for e in edits:
+        new_start = e.start + shift
+        if offset < new_start:
+            break
+        new_end = new_start + len(e.replacement)
+        if offset < new_end or (offset == new_end and offset == new_start):
+            return e.start
+        if offset == new_end:
+            return e.end
+        shift += len(e.replacement) - (e.end - e.start)
+    return offset - shift
+
+
+def _join_rules(rules: Iterable[str]) -> str:
+    seen: dict[str, None] = {}
+    for rule in rules:
+        for part in rule.split("+"):
+            seen.setdefault(part, None)
+    return "+".join(seen)
+
+
+class EditLog:
+    """The current text of a document plus the edits (original coordinates) that made it.
+
+    >>> log = EditLog("It&#39;s  here")
+    >>> log.apply("markup.entities", [Edit("markup.entities", 2, 7, "'")])
+    >>> log.text, log.edits[0].start, log.edits[0].end
+    ("It's  here", 2, 7)
+    """
+
+    __slots__ = ("_edits", "original", "text")
+
+    def __init__(self, original: str) -> None:
+        self.original = original
+        self.text = original
+        self._edits: list[Edit] = []
+
+    @property
+    def edits(self) -> list[Edit]:
+        """The combined edits, sorted, in the original text's coordinates."""
+        return list(self._edits)
+
+    def run(self, rule: str, fix: Callable[[str], list[Edit]]) -> None:
+        """Run one fix on the current text and record what it changed."""
+        self.apply(rule, fix(self.text))
+
+    def apply(self, rule: str, new: Sequence[Edit]) -> None:
+        """Apply ``new`` (sorted, non-overlapping, in current-text coordinates)."""
+        new = [e for e in new if self.text[e.start : e.end] != e.replacement]
+        if not new:
+            return
+        old = self._edits
+        # Where each old edit's replacement stands in the current text.
+        cur_starts: list[int] = []
+        cur_ends: list[int] = []
+        shift = 0
+        for e in old:
+            cur_starts.append(e.start + shift)
+            cur_ends.append(e.start + shift + len(e.replacement))
+            shift += len(e.replacement) - (e.end - e.start)
+
+        def to_original(pos: int) -> int:
+            """Map a current position that no old edit touches to the original text."""
+            n = bisect.bisect_right(cur_ends, pos)
+            return pos if n == 0 else old[n - 1].end + (pos - cur_ends[n - 1])
+
+        merged: list[Edit] = []
+        used_old: set[int] = set()
+        i = 0
+        while i < len(new):
+            # Grow a group: new edits that overlap, and old edits that touch it (closed interval).
+            g_start, g_end = new[i].start, new[i].end
+            j = i + 1
+            lo = hi = bisect.bisect_left(cur_ends, g_start)
+            while True:
+                while j < len(new) and new[j].start <= g_end:
+                    g_end = max(g_end, new[j].end)
+                    j += 1
+                grew = False
+                while hi < len(old) and cur_starts[hi] <= g_end:
+                    g_start = min(g_start, cur_starts[hi])
+                    if cur_ends[hi] > g_end:
+                        g_end = cur_ends[hi]
+                        grew = True
+                    hi += 1
+                if not grew:
+                    break
+            group_old = range(lo, hi)
+            o_start = old[lo].start if hi > lo and cur_starts[lo] == g_start else to_original(g_start)
+            o_end = old[hi - 1].end if hi > lo and cur_ends[hi - 1] == g_end else to_original(g_end)
+            replacement = apply_edits_window(self.text, g_start, g_end, new[i:j])
+            rules = [old[k].rule for k in group_old] + [e.rule or rule for e in new[i:j]]
+            merged.append(Edit(_join_rules(rules), o_start, o_end, replacement))
+            used_old.update(group_old)
+            i = j
+        kept = [e for k, e in enumerate(old) if k not in used_old]
+        combined = sorted(kept + merged, key=lambda e: (e.start, e.end))
+        self.text = apply_edits(self.text, new)
+        self._edits = [e for e in combined if self.original[e.start : e.end] != e.replacement]
+
+
+def apply_edits_window(text: str, start: int, end: int, edits: Sequence[Edit]) -> str:
+    """Apply edits that lie inside ``text[start:end]`` and return just that window, edited."""
+    shifted = [Edit(e.rule, e.start - start, e.end - start, e.replacement) for e in edits]
+    return apply_edits(text[start:end], shifted)

@@ -1,0 +1,173 @@
+"""The fingerprint: a heavily folded copy of the clean text, used only for shingling.
+
+Wire copies of one story differ in the residue each outlet leaves around the same words:
+datelines (``ALEPPO, Syria (Reuters) -``), bylines, reporting and editing credits, copyright
+lines, quote and dash styles, case. The fingerprint drops all of that and keeps letters and
+numbers; what it drops from the wire residue is reported in :class:`WireMeta`, not thrown away.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+import regex
+
+from ._regex import TIMEOUT, iter_lines
+
+__all__ = ["AGENCIES", "WireMeta", "make_fingerprint"]
+
+#: Agency names as they appear in datelines and bylines, mapped to one short name each.
+AGENCIES: dict[str, str] = {
+    "reuters": "Reuters",
+    "thomson reuters": "Reuters",
+    "ap": "AP",
+    "associated press": "AP",
+    "the associated press": "AP",
+    "afp": "AFP",
+    "agence france-presse": "AFP",
+    "agence france presse": "AFP",
+    "dpa": "dpa",
+    "bloomberg": "Bloomberg",
+    "upi": "UPI",
+    "aap": "AAP",
+    "ansa": "ANSA",
+    "efe": "EFE",
+    "xinhua": "Xinhua",
+    "kyodo": "Kyodo",
+    "yonhap": "Yonhap",
+    "pti": "PTI",
+    "ians": "IANS",
+    "tass": "TASS",
+    "anadolu": "Anadolu",
+    "pa": "PA",
+    "cp": "CP",
+    "the canadian press": "CP",
+}
+
+
+@dataclass(frozen=True)
+class WireMeta:
+    """Wire attribution found in a text: where and by whom the story was filed.
+
+    >>> make_fingerprint("PARIS (AFP) - Rain fell.")[1].agencies
+    ('AFP',)
+    """
+
+    place: str | None = None
+    agencies: tuple[str, ...] = ()
+    bylines: tuple[str, ...] = ()
+    credits: tuple[str, ...] = ()
+    copyright: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "place": self.place,
+            "agencies": list(self.agencies),
+            "bylines": list(self.bylines),
+            "credits": list(self.credits),
+            "copyright": list(self.copyright),
+        }
+
+
+_AGENCY = "|".join(sorted((regex.escape(a) for a in AGENCIES), key=len, reverse=True))
+_NAME = r"\p{Lu}[\p{L}\p{M}.'’-]*(?:\s+(?:\p{Lu}[\p{L}\p{M}.'’-]*|de|van|von|der|da|al|bin|el|la|le))*"
+_DASH = r"\s*[-–—:]+\s*"
+
+_DATELINE_AGENCY = regex.compile(
+    rf"(?P<place>\p{{Lu}}[\p{{L}}\p{{M}}.'’ -]{{0,40}}?(?:,\s*[\p{{L}}\p{{M}}.'’ ]{{1,30}}?)?"
+    rf"(?:,\s*(?:\p{{L}}+\.?\s+\d{{1,2}}|\d{{1,2}}\.?\s+\p{{L}}+\.?))?)?"
+    rf"\s*\((?P<agency>{_AGENCY})\){_DASH}",
+    flags=regex.IGNORECASE | regex.V1,
+)
+# "WASHINGTON —" / "NEW YORK, March 3 —": an all-capitals place and a dash, no agency.
+_DATELINE_CAPS = regex.compile(
+    r"(?P<place>\p{Lu}{2,}(?:[ .'-]+\p{Lu}{2,}){0,3}(?:,\s*[\p{L}.' ]{1,30}?)?(?:,\s*\p{L}+\.?\s+\d{1,2})?)"
+    r"\s*[–—-]{1,2}\s+(?=\p{Lu}|\p{N}|[\"“‘'])",
+    flags=regex.V1,
+)
+_BYLINE = regex.compile(
+    rf"by\s+(?P<name>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*)(?:\s*[,|–—-]\s*(?P<org>.{{1,60}}))?",
+    flags=regex.IGNORECASE | regex.V1,
+)
+_AGENCY_LINE = regex.compile(rf"[-–—(]*\s*(?P<agency>{_AGENCY})\s*[)]?\.?", flags=regex.IGNORECASE)
+_CREDIT = regex.compile(
+    r"\(?\s*(?:(?:additional )?reporting|writing|editing|compiled|edited|reported|written|"
+    r"contributing|additional contributions?|with reporting)\s+by\s+.{1,300}?\)?\.?",
+    flags=regex.IGNORECASE | regex.V1,
+)
+_COPYRIGHT = regex.compile(
+    r"(?:©|\(c\)|copyright\b|copr\.).{0,160}|all rights reserved\.?"
+    r"|.{0,80}\bmay not be (?:re)?published\b.{0,120}",
+    flags=regex.IGNORECASE | regex.V1,
+)
+
+_APOSTROPHE = regex.compile(r"(?<=\w)['’ʼ‘`´](?=\w)")
+_DIGIT_SEP = regex.compile(r"(?<=\d)[.,](?=\d)")
+_NOT_WORD = regex.compile(r"[^\p{L}\p{N}\p{M}]+", flags=regex.V1)
+
+#: Datelines are looked for only at the start of the first few paragraphs.
+DATELINE_LINES = 3
+
+
+def _agency(name: str) -> str:
+    return AGENCIES.get(name.casefold(), name)
+
+
+def fold(text: str) -> str:
+    """Fold text for matching: NFKC, casefold, apostrophes joined, punctuation and symbols to spaces."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _APOSTROPHE.sub("", text, timeout=TIMEOUT)
+    text = _DIGIT_SEP.sub("", text, timeout=TIMEOUT)
+    return _NOT_WORD.sub(" ", text, timeout=TIMEOUT).strip()
+
+
+def make_fingerprint(text: str) -> tuple[str, WireMeta]:
+    """Fold ``text`` for shingling and take out wire residue; return the fingerprint and the residue.
+
+    >>> make_fingerprint("LONDON (Reuters) - It’s UP 3.5%.\\n(Editing by Ann Lee)")[0]
+    'its up 35'
+    """
+    place: str | None = None
+    agencies: list[str] = []
+    bylines: list[str] = []
+    credits: list[str] = []
+    copyright: list[str] = []
+    kept: list[str] = []
+    body_lines = 0
+    for _, _, raw in iter_lines(text):
+        line = raw.strip()
+        if not line:
+            continue
+        if len(line) <= 120 and (m := _BYLINE.fullmatch(line, timeout=TIMEOUT)):
+            bylines.append(m.group("name"))
+            if m.group("org") and (org := _AGENCY_LINE.fullmatch(m.group("org").strip(), timeout=TIMEOUT)):
+                agencies.append(_agency(org.group("agency")))
+            continue
+        if len(line) <= 40 and (m := _AGENCY_LINE.fullmatch(line, timeout=TIMEOUT)):
+            agencies.append(_agency(m.group("agency")))
+            continue
+        if m := _CREDIT.fullmatch(line, timeout=TIMEOUT):
+            credits.append(line.strip("()."))
+            continue
+        if len(line) <= 240 and _COPYRIGHT.fullmatch(line, timeout=TIMEOUT):
+            copyright.append(line)
+            continue
+        if body_lines < DATELINE_LINES:
+            m = _DATELINE_AGENCY.match(line, timeout=TIMEOUT) or _DATELINE_CAPS.match(line, timeout=TIMEOUT)
+            if m:
+                if m.group("place") and place is None:
+                    place = m.group("place").strip(" ,")
+                if "agency" in m.groupdict() and m.group("agency"):
+                    agencies.append(_agency(m.group("agency")))
+                line = line[m.end() :]
+        body_lines += 1
+        kept.append(line)
+    meta = WireMeta(
+        place=place,
+        agencies=tuple(dict.fromkeys(agencies)),
+        bylines=tuple(bylines),
+        credits=tuple(credits),
+        copyright=tuple(copyright),
+    )
+    return fold("\n".join(kept)), meta
