@@ -1,0 +1,52 @@
+"""newsdedup: clean scraped news text and find near-duplicate wire stories.
+
+>>> import newsdedup
+>>> newsdedup.clean("Advertisement\\nIt&#39;s raining.").text
+"It's raining."
+>>> [o.status for o in newsdedup.dedup(["Rain fell on Paris all day.", "Rain fell on Paris all day!"])]
+['kept', 'duplicate']
+"""
+
+from .clean import CleanOptions, Cleaner, CleanResult, Edit, WireMeta, apply_edits, clean, map_offset
+from .dedup import (
+    DedupConfig,
+    Deduplicator,
+    Member,
+    Outcome,
+    Thresholds,
+    band_params,
+    candidate_pairs,
+    dedup,
+    minhash_signatures,
+    shingle_hash,
+    shingles,
+)
+from .io import Fields, InputError, InvalidRecord
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CleanOptions",
+    "CleanResult",
+    "Cleaner",
+    "DedupConfig",
+    "Deduplicator",
+    "Edit",
+    "Fields",
+    "InputError",
+    "InvalidRecord",
+    "Member",
+    "Outcome",
+    "Thresholds",
+    "WireMeta",
+    "__version__",
+    "apply_edits",
+    "band_params",
+    "candidate_pairs",
+    "clean",
+    "dedup",
+    "map_offset",
+    "minhash_signatures",
+    "shingle_hash",
+    "shingles",
+]

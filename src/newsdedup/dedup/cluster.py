@@ -1,0 +1,132 @@
+"""Clusters of duplicates and their canonical copy, without chaining (DESIGN decision 8).
+
+Connected components of verified pairs alone can join two different stories through a chain of
+near matches (A~B, B~C, but A≁C). So each component is split: the canonical copy is chosen by
+the policy, every member that matches the canonical copy itself joins its cluster, and the rest
+are clustered again among themselves, until every member has a home. Each duplicate thus
+matches its cluster's canonical copy directly, with the scores it carries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+__all__ = ["Member", "Policy", "assign_clusters", "canonical_key", "parse_date"]
+
+
+@dataclass(frozen=True)
+class Member:
+    """What a canonical-copy policy may look at: one document of a cluster."""
+
+    index: int  # position in the input
+    id: object
+    source: str | None = None
+    published_at: datetime | None = None
+    length: int = 0  # characters of clean text
+
+
+#: A policy: "first", "earliest", "longest", a list of sources in priority order, or a callable
+#: that takes the members of a cluster and returns the one to keep.
+Policy = str | Sequence[str] | Callable[[Sequence[Member]], Member]
+
+_FAR_FUTURE = datetime.max.replace(tzinfo=timezone.utc)
+
+
+def parse_date(value: object) -> datetime | None:
+    """An ISO 8601 date or datetime (``Z`` allowed), a datetime, or None; naive means UTC."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, str):
+        try:
+            dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    else:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
+def canonical_key(policy: Policy) -> Callable[[Member], tuple] | Callable[[Sequence[Member]], Member]:
+    """The sort key a named or source-priority policy uses (smallest key is kept)."""
+    if policy == "first":
+        return lambda m: (m.index,)
+    if policy == "earliest":
+        return lambda m: (m.published_at or _FAR_FUTURE, m.index)
+    if policy == "longest":
+        return lambda m: (-m.length, m.index)
+    if isinstance(policy, str):
+        raise ValueError(f"unknown keep policy {policy!r}: use first, earliest, longest, a source list or a callable")
+    if callable(policy):
+        return policy
+    ranks = {s.casefold(): i for i, s in reversed(list(enumerate(policy)))}
+    worst = len(ranks)
+    return lambda m: (ranks.get((m.source or "").casefold(), worst), m.index)
+
+
+def _components(n: int, pairs: np.ndarray) -> np.ndarray:
+    if len(pairs) == 0:
+        return np.arange(n)
+    graph = coo_matrix((np.ones(len(pairs), dtype=np.int8), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+    return connected_components(graph, directed=False)[1]
+
+
+def _choose(members: list[Member], policy: Policy) -> Member:
+    if callable(policy) and not isinstance(policy, str):
+        chosen = policy(members)
+        if chosen not in members:
+            raise ValueError("the keep callable must return one of the members it was given")
+        return chosen
+    key = canonical_key(policy)
+    return min(members, key=key)  # type: ignore[arg-type]
+
+
+def assign_clusters(
+    members: Sequence[Member],
+    pairs: np.ndarray,
+    match: Callable[[int, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]],
+    policy: Policy = "first",
+) -> dict[int, tuple[int, float, float]]:
+    """Cluster the documents ``members`` (at local positions 0..n-1) linked by verified ``pairs``.
+
+    ``match(c, others)`` scores local document ``c`` against the local documents ``others`` and
+    returns ``(resemblance, containment, is_duplicate)`` arrays. Returns, for every duplicate's
+    local position, ``(canonical local position, resemblance, containment)``; documents not in
+    the result are kept (canonical copies and singletons).
+    """
+    n = len(members)
+    result: dict[int, tuple[int, float, float]] = {}
+    pending = _groups(_components(n, pairs), np.arange(n))
+    while pending:
+        group = pending.pop()
+        chosen = _choose([members[i] for i in group], policy)
+        c = next(i for i in group if members[i] == chosen)
+        others = np.array([i for i in group if i != c], dtype=np.int64)
+        res, cont, ok = match(c, others)
+        for i, r, k in zip(others[ok], res[ok], cont[ok]):
+            result[int(i)] = (int(c), float(r), float(k))
+        rest = others[~ok]
+        if len(rest) > 1:
+            pending.extend(_split(np.sort(rest), pairs))
+    return result
+
+
+def _groups(labels: np.ndarray, nodes: np.ndarray) -> list[np.ndarray]:
+    """The nodes of each label that has two or more, each group in ascending order."""
+    order = np.argsort(labels, kind="stable")
+    groups = np.split(nodes[order], np.flatnonzero(np.diff(labels[order])) + 1)
+    return [g for g in groups if len(g) > 1]
+
+
+def _split(nodes: np.ndarray, pairs: np.ndarray) -> list[np.ndarray]:
+    """Connected components of the sorted ``nodes`` using only the pairs among them."""
+    inside = np.isin(pairs[:, 0], nodes) & np.isin(pairs[:, 1], nodes)
+    local = np.searchsorted(nodes, pairs[inside])
+    return _groups(_components(len(nodes), local), nodes)

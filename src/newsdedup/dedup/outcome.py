@@ -1,0 +1,43 @@
+"""The one result every input record gets (DESIGN decision 9)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+__all__ = ["Outcome", "Status"]
+
+Status = Literal["kept", "duplicate", "rejected"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What dedup decided for one record.
+
+    ``kept``: the record is the canonical copy of its ``cluster`` (its own id) or has no duplicate.
+    ``duplicate``: it matches ``duplicate_of`` (its cluster's canonical copy) with the given scores.
+    ``rejected``: it could not be compared; ``reason`` says why.
+
+    >>> Outcome(id="a2", status="duplicate", cluster="a1", duplicate_of="a1",
+    ...         resemblance=0.81, containment=0.97).to_dict()["duplicate_of"]
+    'a1'
+    """
+
+    id: Any
+    status: Status
+    cluster: Any = None
+    duplicate_of: Any = None
+    resemblance: float | None = None
+    containment: float | None = None
+    reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``dedup`` object of the JSONL output contract (rounded scores, no ``id``)."""
+        return {
+            "status": self.status,
+            "cluster": self.cluster,
+            "duplicate_of": self.duplicate_of,
+            "resemblance": None if self.resemblance is None else round(self.resemblance, 4),
+            "containment": None if self.containment is None else round(self.containment, 4),
+            "reason": self.reason,
+        }

@@ -1,0 +1,175 @@
+"""Shingles and their hashes, for whole batches of texts at once in numpy.
+
+A text is split on whitespace and re-joined with single spaces; a word shingle is ``n``
+consecutive words as that string's UTF-8 bytes (``"the storm hit"``), a character shingle ``n``
+consecutive characters of it. A text with fewer than ``n`` words (characters) is one shingle.
+
+Each shingle gets one 32-bit hash, :func:`shingle_hash`: a polynomial hash of its bytes modulo
+2^64 (base :data:`BASE`, each byte counted as ``byte + 1``), mixed with its length and the
+MurmurHash3 64-bit finalizer, high 32 bits kept. It depends only on the bytes: not on
+``PYTHONHASHSEED``, the platform or the batch. Because the polynomial of any span follows from
+prefix sums, a batch's hashes are computed with a few numpy passes over its bytes, with no
+Python loop over words; :func:`shingle_hash` is the same function for one ``bytes`` object, to
+give datasketch (``MinHash(hashfunc=shingle_hash)``) exactly our shingle hashes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+__all__ = ["BASE", "ShingleBatch", "shingle_batch", "shingle_hash", "shingles"]
+
+Kind = Literal["word", "char"]
+
+#: Base of the polynomial hash (odd, so it is invertible modulo 2^64).
+BASE = 0x100000001B3
+_MASK64 = (1 << 64) - 1
+_BASE_INV = pow(BASE, -1, 1 << 64)
+_LEN_MIX = 0x9E3779B97F4A7C15
+
+_U64 = np.uint64
+
+
+def _fmix64(h: np.ndarray) -> np.ndarray:
+    h = h ^ (h >> _U64(33))
+    h = h * _U64(0xFF51AFD7ED558CCD)
+    h = h ^ (h >> _U64(33))
+    h = h * _U64(0xC4CEB9FE1A85EC53)
+    return h ^ (h >> _U64(33))
+
+
+def shingle_hash(data: bytes) -> int:
+    """The 32-bit hash of one shingle's bytes (the reference for the vectorized batch version).
+
+    >>> shingle_hash(b"the storm hit") == shingle_hash("the storm hit".encode())
+    True
+    """
+    acc = 0
+    power = 1
+    for byte in data:
+        acc = (acc + (byte + 1) * power) & _MASK64
+        power = (power * BASE) & _MASK64
+    mixed = np.array([acc ^ ((len(data) * _LEN_MIX) & _MASK64)], dtype=np.uint64)
+    return int(_fmix64(mixed)[0] >> _U64(32))
+
+
+def shingles(text: str, n: int = 5, kind: Kind = "word") -> list[bytes]:
+    """The shingles of one text as bytes, in order, repeats included (for datasketch and tests).
+
+    >>> shingles("a b  c", n=2)
+    [b'a b', b'b c']
+    """
+    words = text.split()
+    if not words:
+        return []
+    if kind == "char":
+        joined = " ".join(words)
+        if len(joined) <= n:
+            return [joined.encode()]
+        return [joined[i : i + n].encode() for i in range(len(joined) - n + 1)]
+    if len(words) <= n:
+        return [" ".join(words).encode()]
+    return [" ".join(words[i : i + n]).encode() for i in range(len(words) - n + 1)]
+
+
+class _Powers:
+    """Cached powers of BASE and of its inverse modulo 2^64, grown on demand."""
+
+    def __init__(self) -> None:
+        self.pow = np.ones(1, dtype=np.uint64)
+        self.inv = np.ones(1, dtype=np.uint64)
+
+    def upto(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        if len(self.pow) < n:
+            size = max(n, 2 * len(self.pow), 1 << 16)
+            with np.errstate(over="ignore"):
+                p = np.full(size, BASE, dtype=np.uint64)
+                p[0] = 1
+                q = np.full(size, _BASE_INV, dtype=np.uint64)
+                q[0] = 1
+                self.pow = np.cumprod(p, dtype=np.uint64)
+                self.inv = np.cumprod(q, dtype=np.uint64)
+        return self.pow[:n], self.inv[:n]
+
+
+_POWERS = _Powers()
+
+
+@dataclass(frozen=True)
+class ShingleBatch:
+    """The shingle hashes of a batch: document ``d``'s are ``hashes[offsets[d]:offsets[d+1]]``."""
+
+    hashes: np.ndarray  # uint32, shingles of all documents in order
+    offsets: np.ndarray  # int64, len(texts) + 1
+
+    @property
+    def counts(self) -> np.ndarray:
+        return np.diff(self.offsets)
+
+    def set_sizes(self) -> np.ndarray:
+        """Distinct shingle hashes per document (the set size used for containment)."""
+        counts = self.counts
+        if len(self.hashes) == 0:
+            return np.zeros(len(counts), dtype=np.int64)
+        doc = np.repeat(np.arange(len(counts), dtype=np.uint64), counts)
+        keys = np.sort((doc << _U64(32)) | self.hashes.astype(np.uint64))
+        new = np.ones(len(keys), dtype=bool)
+        new[1:] = keys[1:] != keys[:-1]
+        return np.bincount((keys[new] >> _U64(32)).astype(np.int64), minlength=len(counts))
+
+
+def shingle_batch(texts: Sequence[str], n: int = 5, kind: Kind = "word") -> ShingleBatch:
+    """Hash the shingles of many texts at once; equal to ``[shingle_hash(s) for s in shingles(t)]``.
+
+    >>> b = shingle_batch(["a b c", "a b"], n=2)
+    >>> b.offsets.tolist(), int(b.hashes[0]) == shingle_hash(b"a b")
+    ([0, 2, 3], True)
+    """
+    if n < 1:
+        raise ValueError(f"shingle size n must be >= 1, got {n}")
+    joined = [" ".join(t.split()).encode() for t in texts]
+    lengths = np.fromiter((len(j) for j in joined), dtype=np.int64, count=len(joined))
+    doc_start = np.zeros(len(joined) + 1, dtype=np.int64)
+    np.cumsum(lengths + 1, out=doc_start[1:])  # one separator byte after each text
+    buf = np.frombuffer(b"\n".join(joined) + b"\n", dtype=np.uint8) if joined else np.zeros(0, np.uint8)
+
+    # Unit boundaries (words or characters) as byte offsets into buf, per text.
+    if kind == "word":
+        is_sep = (buf == 32) | (buf == 10)
+        starts = np.flatnonzero(~is_sep & np.concatenate(([True], is_sep[:-1])))
+        ends = np.flatnonzero(~is_sep & np.concatenate((is_sep[1:], [True]))) + 1
+    elif kind == "char":
+        # Characters are the UTF-8 lead bytes; the separator is no character.
+        starts = np.flatnonzero(((buf & 0xC0) != 0x80) & (buf != 10))
+        nxt = np.flatnonzero((buf & 0xC0) != 0x80)  # lead bytes and separators
+        ends = nxt[np.searchsorted(nxt, starts, side="right")]
+    else:
+        raise ValueError(f"shingle kind must be 'word' or 'char', got {kind!r}")
+    units = np.searchsorted(starts, doc_start)  # first unit of each text; last entry = total
+    per_doc = np.diff(units)
+    counts = np.where(per_doc >= n, per_doc - n + 1, np.minimum(per_doc, 1))
+    offsets = np.zeros(len(joined) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    total = int(offsets[-1])
+    if total == 0:
+        return ShingleBatch(np.zeros(0, dtype=np.uint32), offsets)
+
+    # Shingle k of text d covers units first..last, clipped to the text's last unit.
+    doc = np.repeat(np.arange(len(joined)), counts)
+    first = units[doc] + (np.arange(total) - offsets[doc])
+    last = np.minimum(first + n - 1, units[doc + 1] - 1)
+    lo = starts[first].astype(np.int64)
+    hi = ends[last].astype(np.int64)
+
+    pw, inv = _POWERS.upto(len(buf) + 1)
+    with np.errstate(over="ignore"):
+        prefix = np.zeros(len(buf) + 1, dtype=np.uint64)
+        np.cumsum((buf.astype(np.uint64) + _U64(1)) * pw[: len(buf)], out=prefix[1:])
+        poly = (prefix[hi] - prefix[lo]) * inv[lo]
+        mixed = poly ^ ((hi - lo).astype(np.uint64) * _U64(_LEN_MIX))
+        hashes = (_fmix64(mixed) >> _U64(32)).astype(np.uint32)
+    return ShingleBatch(hashes, offsets)
