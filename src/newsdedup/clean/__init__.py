@@ -26,7 +26,7 @@ __all__ = [
     "map_offset",
 ]
 
-Fix = Callable[[str], list[Edit]]
+Fix = Callable[..., list[Edit]]
 
 #: The fixes in the order they run: (name, function). Each name can be switched off alone
 #: (``disable={"boilerplate.share"}``) or with its family (``disable={"boilerplate"}``).
@@ -45,7 +45,7 @@ FIXES: tuple[tuple[str, Fix], ...] = (
     ("structure.line_spaces", structure.fix_line_spaces),
     ("boilerplate.lines", boilerplate.fix_boilerplate_lines),
     ("structure.repeated_paragraph", structure.fix_repeated_paragraphs),
-    ("structure.repeated_headline", lambda text: []),  # needs the title: see Cleaner.clean
+    ("structure.repeated_headline", structure.fix_repeated_headline),  # called with the title
     ("structure.inner_spaces", structure.fix_inner_spaces),
     ("structure.blank_lines", structure.fix_blank_lines),
 )
@@ -129,7 +129,7 @@ class Cleaner:
         markup_rounds = 0
         for name, fix in self._fixes:
             if name == "structure.repeated_headline":
-                log.run(name, lambda t: structure.fix_repeated_headline(t, title))
+                log.run(name, lambda t, fix=fix: fix(t, title))
             elif name in _MARKUP:
                 log.run(name, fix)
             else:

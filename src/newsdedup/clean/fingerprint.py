@@ -77,8 +77,8 @@ _DASH = r"\s*[-–—:]+\s*"
 _DATELINE_AGENCY = regex.compile(
     rf"(?P<place>\p{{Lu}}[\p{{L}}\p{{M}}.'’ -]{{0,40}}?(?:,\s*[\p{{L}}\p{{M}}.'’ ]{{1,30}}?)?"
     rf"(?:,\s*(?:\p{{L}}+\.?\s+\d{{1,2}}|\d{{1,2}}\.?\s+\p{{L}}+\.?))?)?"
-    rf"\s*\((?P<agency>{_AGENCY})\){_DASH}",
-    flags=regex.IGNORECASE | regex.V1,
+    rf"\s*\((?P<agency>(?i:{_AGENCY}))\){_DASH}",
+    flags=regex.V1,
 )
 # "WASHINGTON —" / "NEW YORK, March 3 —": an all-capitals place and a dash, no agency.
 _DATELINE_CAPS = regex.compile(
@@ -86,19 +86,28 @@ _DATELINE_CAPS = regex.compile(
     r"\s*[–—-]{1,2}\s+(?=\p{Lu}|\p{N}|[\"“‘'])",
     flags=regex.V1,
 )
+# The names are matched lazily so that a trailing ", The Associated Press" is the org, not a name.
+_ROLE = r"[\p{L} ]{0,30}\b(?:correspondent|reporter|writer|editor|staff|contributor)s?\b[\p{L} ]{0,30}"
 _BYLINE = regex.compile(
-    rf"by\s+(?P<name>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*)(?:\s*[,|–—-]\s*(?P<org>.{{1,60}}))?",
-    flags=regex.IGNORECASE | regex.V1,
+    rf"(?i:by)\s+(?P<name>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*?)"
+    rf"(?:\s*[,|–—-]\s*(?P<org>(?i:(?:the\s+)?(?:{_AGENCY})|{_ROLE})))?",
+    flags=regex.V1,
 )
 _AGENCY_LINE = regex.compile(rf"[-–—(]*\s*(?P<agency>{_AGENCY})\s*[)]?\.?", flags=regex.IGNORECASE)
+_ROLES = (r"(?i:(?:additional )?reporting|writing|editing|compiled|edited|reported|written|contributing"
+          r"|additional contributions?|with reporting|graphics|production)")
+_NAMES = rf"{_NAME}(?:\s*(?:,|and|&|in)\s*{_NAME})*"
+# "(Reporting by A; Editing by B)" in parentheses, or bare when "by" is followed by names only.
 _CREDIT = regex.compile(
-    r"\(?\s*(?:(?:additional )?reporting|writing|editing|compiled|edited|reported|written|"
-    r"contributing|additional contributions?|with reporting)\s+by\s+.{1,300}?\)?\.?",
-    flags=regex.IGNORECASE | regex.V1,
+    rf"\(\s*{_ROLES}\s+by\s+[^()]{{1,300}}\)\.?"
+    rf"|{_ROLES}\s+by\s+{_NAMES}(?:\s*[;,]\s*{_ROLES}\s+by\s+{_NAMES})*\.?",
+    flags=regex.V1,
 )
+# A copyright notice names a year; prose about copyright ("Copyright law changed...") does not.
 _COPYRIGHT = regex.compile(
-    r"(?:©|\(c\)|copyright\b|copr\.).{0,160}|all rights reserved\.?"
-    r"|.{0,80}\bmay not be (?:re)?published\b.{0,120}",
+    r"(?:copyright|©|\(c\)|copr\.)(?:\s*(?:©|\(c\)))?\s*\d{4}(?:\s*[-–]\s*\d{4})?\b.{0,140}"
+    r"|.{0,120}\ball rights reserved\b.{0,40}"
+    r"|.{0,80}\bmay not be (?:re)?published, broadcast\b.{0,120}",
     flags=regex.IGNORECASE | regex.V1,
 )
 
@@ -141,7 +150,7 @@ def make_fingerprint(text: str) -> tuple[str, WireMeta]:
             continue
         if len(line) <= 120 and (m := _BYLINE.fullmatch(line, timeout=TIMEOUT)):
             bylines.append(m.group("name"))
-            if m.group("org") and (org := _AGENCY_LINE.fullmatch(m.group("org").strip(), timeout=TIMEOUT)):
+            if m.group("org") and (org := _AGENCY_LINE.fullmatch(m.group("org"), timeout=TIMEOUT)):
                 agencies.append(_agency(org.group("agency")))
             continue
         if len(line) <= 40 and (m := _AGENCY_LINE.fullmatch(line, timeout=TIMEOUT)):

@@ -131,8 +131,14 @@ class Deduplicator:
         self.config = config or DedupConfig(**settings)
         self.cleaner = cleaner or Cleaner()
 
-    def run(self, records: Iterable[Record], *, progress: bool = False) -> list[Outcome]:
-        """One outcome per record, in input order."""
+    def run(
+        self, records: Iterable[Record], *, progress: bool = False, locations: Sequence[str] | None = None
+    ) -> list[Outcome]:
+        """One outcome per record, in input order.
+
+        ``locations`` names where each record came from ("news.jsonl:12"), for error messages;
+        without it a record is named by its position ("record 11").
+        """
         cfg = self.config
         items = list(records)
         valid: list[_Valid] = []
@@ -144,7 +150,10 @@ class Deduplicator:
                 v = f"duplicate id {v.id!r} (first used by record {seen_ids[v.id]})"
             if isinstance(v, str):
                 if cfg.on_error == "raise":
-                    location = item.location if isinstance(item, InvalidRecord) else f"record {i}"
+                    if locations is not None:
+                        location = locations[i]
+                    else:
+                        location = item.location if isinstance(item, InvalidRecord) else f"record {i}"
                     raise InputError(location, v)
                 rejected[i] = v
                 continue
