@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from stories import STORIES  # noqa: E402
-from wire import corpus  # noqa: E402
+from stories import STORIES
+from wire import corpus
 
 SAMPLE = Path(__file__).resolve().parent.parent / "src" / "newsdedup" / "data" / "sample.jsonl"
 SEED = 2026
@@ -30,7 +30,9 @@ def render() -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="compare with the bundled file instead of writing")
+    parser.add_argument(
+        "--check", action="store_true", help="compare with the bundled file instead of writing"
+    )
     args = parser.parse_args()
     text = render()
     if args.check:

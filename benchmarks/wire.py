@@ -40,10 +40,17 @@ class Outlet:
 
 
 OUTLETS: tuple[Outlet, ...] = (
-    Outlet("Harbor City Gazette", "Harbor City", share=("Share", "Tweet", "Email"), footer=("Advertisement",)),
+    Outlet(
+        "Harbor City Gazette", "Harbor City", share=("Share", "Tweet", "Email"), footer=("Advertisement",)
+    ),
     Outlet("The Midland Courier", "Midland", share=("Share this article",), encoding_bug=True),
-    Outlet("Northfield Daily", "Northfield", footer=("Sign up for our morning newsletter",), escapes=True,
-           curly=False),
+    Outlet(
+        "Northfield Daily",
+        "Northfield",
+        footer=("Sign up for our morning newsletter",),
+        escapes=True,
+        curly=False,
+    ),
     Outlet("Valley Post-Dispatch", "Riverton", share=("Facebook Twitter LinkedIn Email",), nbsp=True),
     Outlet("Lakeshore Times", "Lakeshore", footer=("Story continues below advertisement",), curly=False),
     Outlet("Capital Ledger", "Kingsford", share=("Share on Facebook", "Share on X"), encoding_bug=True),
@@ -187,12 +194,24 @@ def corpus(stories: list[dict], seed: int, max_copies: int = 6) -> list[dict]:
     for k, story in enumerate(stories):
         base = start + timedelta(hours=7 * k)
         num = story["story"].split("-")[0]
-        records.append({"id": f"{num}-0", **agency_copy(story), "published_at": timestamp(base, 0),
-                        "story": story["story"]})
+        records.append(
+            {
+                "id": f"{num}-0",
+                **agency_copy(story),
+                "published_at": timestamp(base, 0),
+                "story": story["story"],
+            }
+        )
         copies = rng.randint(0, max_copies)
         for j, outlet in enumerate(rng.sample(OUTLETS, copies), start=1):
             record, _ = republish(story, outlet, rng)
-            records.append({"id": f"{num}-{j}", **record, "published_at": timestamp(base, rng.randint(5, 600)),
-                            "story": story["story"]})
+            records.append(
+                {
+                    "id": f"{num}-{j}",
+                    **record,
+                    "published_at": timestamp(base, rng.randint(5, 600)),
+                    "story": story["story"],
+                }
+            )
     records.sort(key=lambda r: (r["published_at"], r["id"]))
     return records

@@ -7,7 +7,7 @@
 ['kept', 'duplicate']
 """
 
-from .clean import CleanOptions, Cleaner, CleanResult, Edit, WireMeta, apply_edits, clean, map_offset
+from .clean import Cleaner, CleanOptions, CleanResult, Edit, WireMeta, apply_edits, clean, map_offset
 from .dedup import (
     DedupConfig,
     Deduplicator,

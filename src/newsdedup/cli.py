@@ -9,12 +9,11 @@ import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from importlib import resources
-from pathlib import Path
 from typing import Any, TextIO
 
 from . import __version__
-from .clean import Cleaner, boilerplate
 from .clean import FIXES as CLEAN_FIXES
+from .clean import Cleaner, boilerplate
 from .dedup import DedupConfig, Deduplicator, Outcome
 from .evaluate import pair_scores
 from .io import Fields, InputError, InvalidRecord, atomic_output, read_jsonl, write_jsonl_line
@@ -23,8 +22,13 @@ EXIT_INPUT = 2
 
 
 def _fields(args: argparse.Namespace) -> Fields:
-    return Fields(text=args.text_field, id=args.id_field, title=args.title_field,
-                  date=args.date_field, source=args.source_field)
+    return Fields(
+        text=args.text_field,
+        id=args.id_field,
+        title=args.title_field,
+        date=args.date_field,
+        source=args.source_field,
+    )
 
 
 def _progress(args: argparse.Namespace) -> bool:
@@ -50,6 +54,7 @@ def _line_number(location: str) -> int:
 
 # --- clean -------------------------------------------------------------------------------------
 
+
 def cmd_clean(args: argparse.Namespace) -> int:
     fields = _fields(args)
     cleaner = Cleaner(disable=args.disable or ())
@@ -64,14 +69,23 @@ def cmd_clean(args: argparse.Namespace) -> int:
         for location, record in rows:
             n += 1
             if isinstance(record, InvalidRecord) or not isinstance(record.get(fields.text), str):
-                reason = record.reason if isinstance(record, InvalidRecord) else (
-                    f"missing text field {fields.text!r}" if fields.text not in record
-                    else f"text field {fields.text!r} is not a string")
+                reason = (
+                    record.reason
+                    if isinstance(record, InvalidRecord)
+                    else (
+                        f"missing text field {fields.text!r}"
+                        if fields.text not in record
+                        else f"text field {fields.text!r} is not a string"
+                    )
+                )
                 if args.on_error == "raise":
                     raise InputError(location, reason)
                 counts["<rejected>"] += 1
-                row = {"line": _line_number(location), "raw": record.raw} if isinstance(record, InvalidRecord) \
+                row = (
+                    {"line": _line_number(location), "raw": record.raw}
+                    if isinstance(record, InvalidRecord)
                     else dict(record)
+                )
                 row["clean"] = {"error": reason}
                 write_jsonl_line(out, row)
                 continue
@@ -89,11 +103,14 @@ def cmd_clean(args: argparse.Namespace) -> int:
             counts.update(result.rules())
             write_jsonl_line(out, row)
     top = ", ".join(f"{rule} {k}" for rule, k in counts.most_common(6))
-    _say(args, f"cleaned {n} records, {changed} changed" + (f" ({top})" if top else "") + f" -> {args.output}")
+    _say(
+        args, f"cleaned {n} records, {changed} changed" + (f" ({top})" if top else "") + f" -> {args.output}"
+    )
     return 0
 
 
 # --- dedup -------------------------------------------------------------------------------------
+
 
 def _config(args: argparse.Namespace) -> DedupConfig:
     keep: Any = args.keep
@@ -113,11 +130,12 @@ def _config(args: argparse.Namespace) -> DedupConfig:
     )
 
 
-def _with_line_ids(records: Sequence[Mapping[str, Any] | InvalidRecord], locations: Sequence[str],
-                   fields: Fields) -> list[Mapping[str, Any] | InvalidRecord]:
+def _with_line_ids(
+    records: Sequence[Mapping[str, Any] | InvalidRecord], locations: Sequence[str], fields: Fields
+) -> list[Mapping[str, Any] | InvalidRecord]:
     """Records without an id are referred to by their line number."""
     out: list[Mapping[str, Any] | InvalidRecord] = []
-    for record, location in zip(records, locations):
+    for record, location in zip(records, locations, strict=True):
         if isinstance(record, Mapping) and record.get(fields.id) is None:
             record = {**record, fields.id: _line_number(location)}
         out.append(record)
@@ -144,7 +162,7 @@ def cmd_dedup(args: argparse.Namespace) -> int:
         _with_line_ids(records, locations, config.fields), progress=_progress(args), locations=locations
     )
     with atomic_output(args.output) as out:
-        for location, record, outcome in zip(locations, records, outcomes):
+        for location, record, outcome in zip(locations, records, outcomes, strict=True):
             if isinstance(record, InvalidRecord):
                 row: dict[str, Any] = {"line": _line_number(location), "raw": record.raw}
             else:
@@ -152,12 +170,16 @@ def cmd_dedup(args: argparse.Namespace) -> int:
             row["dedup"] = outcome.to_dict()
             write_jsonl_line(out, row)
     s = summarize(outcomes)
-    _say(args, f"{s['records']} records: {s['kept']} kept, {s['duplicates']} duplicates in {s['clusters']} "
-               f"clusters, {s['rejected']} rejected ({time.perf_counter() - start:.1f} s) -> {args.output}")
+    _say(
+        args,
+        f"{s['records']} records: {s['kept']} kept, {s['duplicates']} duplicates in {s['clusters']} "
+        f"clusters, {s['rejected']} rejected ({time.perf_counter() - start:.1f} s) -> {args.output}",
+    )
     return 0
 
 
 # --- demo --------------------------------------------------------------------------------------
+
 
 def load_sample() -> list[dict[str, Any]]:
     """The bundled sample corpus: fictional wire stories and their republished copies."""
@@ -174,17 +196,25 @@ def run_demo(out: TextIO, examples: int = 3) -> dict[str, Any]:
     s = summarize(outcomes)
     scores = pair_scores([o.cluster for o in outcomes], [r["story"] for r in records])
     stories = len({r["story"] for r in records})
-    false_merges = sum(1 for o in outcomes if o.status == "duplicate"
-                       and by_id[o.id]["story"] != by_id[o.cluster]["story"])
+    false_merges = sum(
+        1 for o in outcomes if o.status == "duplicate" and by_id[o.id]["story"] != by_id[o.cluster]["story"]
+    )
     w = out.write
-    w(f"newsdedup {__version__} demo: the bundled sample of {len(records)} news records "
-      f"({stories} stories, republished by several outlets)\n\n")
-    w(f"  records      {s['records']:>5}\n  kept         {s['kept']:>5}\n"
-      f"  duplicates   {s['duplicates']:>5}  in {s['clusters']} clusters\n  rejected     {s['rejected']:>5}\n"
-      f"  time         {seconds:>5.2f} s\n\n")
+    w(
+        f"newsdedup {__version__} demo: the bundled sample of {len(records)} news records "
+        f"({stories} stories, republished by several outlets)\n\n"
+    )
+    w(
+        f"  records      {s['records']:>5}\n  kept         {s['kept']:>5}\n"
+        f"  duplicates   {s['duplicates']:>5}  in {s['clusters']} clusters\n"
+        f"  rejected     {s['rejected']:>5}\n"
+        f"  time         {seconds:>5.2f} s\n\n"
+    )
     w("Against the sample's true story labels:\n")
-    w(f"  pair precision {scores.precision:.3f}  recall {scores.recall:.3f}  F1 {scores.f1:.3f}  "
-      f"false merges {false_merges}\n\n")
+    w(
+        f"  pair precision {scores.precision:.3f}  recall {scores.recall:.3f}  F1 {scores.f1:.3f}  "
+        f"false merges {false_merges}\n\n"
+    )
     clusters: dict[Any, list[Outcome]] = {}
     for o in outcomes:
         if o.status == "duplicate":
@@ -192,15 +222,22 @@ def run_demo(out: TextIO, examples: int = 3) -> dict[str, Any]:
     biggest = sorted(clusters.items(), key=lambda kv: (-len(kv[1]), str(kv[0])))[:examples]
     for canon, dups in biggest:
         head = by_id[canon]
-        w(f"Cluster {canon} ({len(dups) + 1} copies): \"{head.get('title', '')}\"\n")
+        w(f'Cluster {canon} ({len(dups) + 1} copies): "{head.get("title", "")}"\n')
         w(f"  kept       {canon:<14} {head.get('source', ''):<22} {head.get('published_at', '')}\n")
         for o in dups:
             r = by_id[o.id]
-            w(f"  duplicate  {o.id:<14} {r.get('source', ''):<22} resemblance {o.resemblance:.2f}  "
-              f"containment {o.containment:.2f}\n")
+            w(
+                f"  duplicate  {o.id:<14} {r.get('source', ''):<22} resemblance {o.resemblance:.2f}  "
+                f"containment {o.containment:.2f}\n"
+            )
         w("\n")
     w("Try it on your own JSONL: newsdedup dedup IN.jsonl -o OUT.jsonl   (newsdedup dedup --help)\n")
-    return {"summary": s, "precision": scores.precision, "recall": scores.recall, "false_merges": false_merges}
+    return {
+        "summary": s,
+        "precision": scores.precision,
+        "recall": scores.recall,
+        "false_merges": false_merges,
+    }
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -209,6 +246,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 # --- rules -------------------------------------------------------------------------------------
+
 
 def cmd_rules(args: argparse.Namespace) -> int:
     docs: dict[str, str] = {}
@@ -224,22 +262,34 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 # --- parser ------------------------------------------------------------------------------------
 
+
 def _add_fields(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("record fields")
     g.add_argument("--text-field", default="text", help="field holding the article text (default: text)")
-    g.add_argument("--id-field", default="id", help="field holding the record id (default: id; "
-                   "records without one are named by their line number)")
+    g.add_argument(
+        "--id-field",
+        default="id",
+        help="field holding the record id (default: id; records without one are named by their line number)",
+    )
     g.add_argument("--title-field", default="title", help="headline field, to remove a repeated headline")
-    g.add_argument("--date-field", default="published_at", help="publication date (ISO 8601), for --keep earliest")
+    g.add_argument(
+        "--date-field", default="published_at", help="publication date (ISO 8601), for --keep earliest"
+    )
     g.add_argument("--source-field", default="source", help="outlet or agency name, for --source-priority")
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("input", help="JSONL file, one record per line ('-' reads stdin)")
-    p.add_argument("-o", "--output", default="-", help="output JSONL file, written atomically ('-': stdout, default)")
-    p.add_argument("--on-error", choices=("raise", "skip"), default="raise",
-                   help="bad records: stop with an error naming the line (raise, default), or mark them "
-                        "rejected with the reason and go on (skip)")
+    p.add_argument(
+        "-o", "--output", default="-", help="output JSONL file, written atomically ('-': stdout, default)"
+    )
+    p.add_argument(
+        "--on-error",
+        choices=("raise", "skip"),
+        default="raise",
+        help="bad records: stop with an error naming the line (raise, default), or mark them "
+        "rejected with the reason and go on (skip)",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary on stderr")
     _add_fields(p)
 
@@ -253,50 +303,96 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newsdedup {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser("demo", help="clean and dedup the bundled sample corpus and show what was found",
-                       description="Run clean + dedup on the bundled sample (fictional wire stories "
-                                   "republished by several outlets) and print a short summary.")
+    p = sub.add_parser(
+        "demo",
+        help="clean and dedup the bundled sample corpus and show what was found",
+        description="Run clean + dedup on the bundled sample (fictional wire stories "
+        "republished by several outlets) and print a short summary.",
+    )
     p.add_argument("--examples", type=int, default=3, help="how many example clusters to show (default 3)")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("clean", help="repair and de-boilerplate the text of each record",
-                       description="Write each record with its text field replaced by the clean text. "
-                                   "Every other field is kept, in input order.")
+    p = sub.add_parser(
+        "clean",
+        help="repair and de-boilerplate the text of each record",
+        description="Write each record with its text field replaced by the clean text. "
+        "Every other field is kept, in input order.",
+    )
     _add_common(p)
-    p.add_argument("--keep-original", action="store_true", help="keep the original text in TEXT_FIELD_original")
-    p.add_argument("--explain", action="store_true",
-                   help="add a 'clean' object: every edit (rule, span of the original, replacement) "
-                        "and the wire attribution found (agency, dateline place, bylines, credits)")
+    p.add_argument(
+        "--keep-original", action="store_true", help="keep the original text in TEXT_FIELD_original"
+    )
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="add a 'clean' object: every edit (rule, span of the original, replacement) "
+        "and the wire attribution found (agency, dateline place, bylines, credits)",
+    )
     p.add_argument("--fingerprint", action="store_true", help="add the folded text used for matching")
-    p.add_argument("--disable", action="append", metavar="RULE",
-                   help="switch off a cleaning rule or family (repeatable); 'newsdedup rules' lists them")
+    p.add_argument(
+        "--disable",
+        action="append",
+        metavar="RULE",
+        help="switch off a cleaning rule or family (repeatable); 'newsdedup rules' lists them",
+    )
     p.set_defaults(func=cmd_clean)
 
-    p = sub.add_parser("dedup", help="find near-duplicate articles and mark each record",
-                       description="Write every input record, in order and with every field, plus a 'dedup' "
-                                   "object: status (kept|duplicate|rejected), cluster (id of the cluster's "
-                                   "canonical record), duplicate_of, resemblance, containment, reason.")
+    p = sub.add_parser(
+        "dedup",
+        help="find near-duplicate articles and mark each record",
+        description="Write every input record, in order and with every field, plus a 'dedup' "
+        "object: status (kept|duplicate|rejected), cluster (id of the cluster's "
+        "canonical record), duplicate_of, resemblance, containment, reason.",
+    )
     _add_common(p)
     d = DedupConfig()
-    p.add_argument("--threshold", type=float, default=d.threshold,
-                   help=f"resemblance (estimated Jaccard) at which texts are duplicates (default {d.threshold})")
-    p.add_argument("--containment-threshold", type=float, default=d.containment_threshold,
-                   help="share of the shorter text contained in the longer at which they are duplicates "
-                        f"(truncated/extended copies; default {d.containment_threshold}; 0 turns it off)")
-    p.add_argument("--lsh-threshold", type=float, default=d.lsh_threshold,
-                   help=f"similarity the LSH bands are tuned for when proposing candidates (default {d.lsh_threshold})")
-    p.add_argument("--keep", choices=("first", "earliest", "longest"), default="first",
-                   help="which copy of a cluster is kept as canonical (default first)")
-    p.add_argument("--source-priority", metavar="A,B,...",
-                   help="keep the copy from the first source listed (e.g. Reuters,AP,AFP); overrides --keep")
-    p.add_argument("--ngram", type=int, default=d.ngram, help=f"words (or characters) per shingle (default {d.ngram})")
-    p.add_argument("--shingle", choices=("word", "char"), default=d.shingle, help="shingle unit (default word)")
-    p.add_argument("--num-perm", type=int, default=d.num_perm, help=f"MinHash permutations (default {d.num_perm})")
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=d.threshold,
+        help=f"resemblance (estimated Jaccard) at which texts are duplicates (default {d.threshold})",
+    )
+    p.add_argument(
+        "--containment-threshold",
+        type=float,
+        default=d.containment_threshold,
+        help="share of the shorter text contained in the longer at which they are duplicates "
+        f"(truncated/extended copies; default {d.containment_threshold}; 0 turns it off)",
+    )
+    p.add_argument(
+        "--lsh-threshold",
+        type=float,
+        default=d.lsh_threshold,
+        help=f"similarity the LSH bands are tuned for when proposing candidates (default {d.lsh_threshold})",
+    )
+    p.add_argument(
+        "--keep",
+        choices=("first", "earliest", "longest"),
+        default="first",
+        help="which copy of a cluster is kept as canonical (default first)",
+    )
+    p.add_argument(
+        "--source-priority",
+        metavar="A,B,...",
+        help="keep the copy from the first source listed (e.g. Reuters,AP,AFP); overrides --keep",
+    )
+    p.add_argument(
+        "--ngram", type=int, default=d.ngram, help=f"words (or characters) per shingle (default {d.ngram})"
+    )
+    p.add_argument(
+        "--shingle", choices=("word", "char"), default=d.shingle, help="shingle unit (default word)"
+    )
+    p.add_argument(
+        "--num-perm", type=int, default=d.num_perm, help=f"MinHash permutations (default {d.num_perm})"
+    )
     p.add_argument("--no-clean", action="store_true", help="shingle the text as given, without cleaning")
     p.set_defaults(func=cmd_dedup)
 
-    p = sub.add_parser("rules", help="list the cleaning rules, in the order they run",
-                       description="List every cleaning rule; each can be switched off with --disable.")
+    p = sub.add_parser(
+        "rules",
+        help="list the cleaning rules, in the order they run",
+        description="List every cleaning rule; each can be switched off with --disable.",
+    )
     p.set_defaults(func=cmd_rules)
     return parser
 
@@ -307,8 +403,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except InputError as err:
-        print(f"newsdedup: error: {err} (use --on-error skip to mark such records rejected and go on)",
-              file=sys.stderr)
+        print(
+            f"newsdedup: error: {err} (use --on-error skip to mark such records rejected and go on)",
+            file=sys.stderr,
+        )
         return EXIT_INPUT
     except (OSError, ValueError) as err:
         print(f"newsdedup: error: {err}", file=sys.stderr)

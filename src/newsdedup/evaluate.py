@@ -39,7 +39,7 @@ def pair_scores(predicted: Sequence[Hashable], truth: Sequence[Hashable]) -> Pai
     """
     if len(predicted) != len(truth):
         raise ValueError(f"{len(predicted)} predicted labels for {len(truth)} true labels")
-    both = sum(_pairs(c) for c in Counter(zip(predicted, truth)).values())
+    both = sum(_pairs(c) for c in Counter(zip(predicted, truth, strict=True)).values())
     pred = sum(_pairs(c) for c in Counter(predicted).values())
     true = sum(_pairs(c) for c in Counter(truth).values())
     precision = both / pred if pred else 1.0

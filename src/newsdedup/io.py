@@ -48,7 +48,9 @@ class InputError(ValueError):
         self.reason = reason
 
 
-def read_jsonl(path: str | Path, *, stdin: IO[bytes] | None = None) -> Iterator[tuple[str, Mapping[str, Any] | InvalidRecord]]:
+def read_jsonl(
+    path: str | Path, *, stdin: IO[bytes] | None = None
+) -> Iterator[tuple[str, Mapping[str, Any] | InvalidRecord]]:
     """Yield ``(location, record)`` for each non-blank line of a JSONL file (``-`` is stdin).
 
     Lines that are not UTF-8, not JSON or not an object come back as :class:`InvalidRecord`.
@@ -69,18 +71,34 @@ def read_jsonl(path: str | Path, *, stdin: IO[bytes] | None = None) -> Iterator[
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as err:
-                yield location, InvalidRecord(location, f"line is not valid UTF-8 ({err.reason} at byte {err.start})",
-                                              raw.decode("utf-8", "backslashreplace").rstrip("\r\n"))
+                yield (
+                    location,
+                    InvalidRecord(
+                        location,
+                        f"line is not valid UTF-8 ({err.reason} at byte {err.start})",
+                        raw.decode("utf-8", "backslashreplace").rstrip("\r\n"),
+                    ),
+                )
                 continue
             try:
                 value = json.loads(line)
             except json.JSONDecodeError as err:
-                yield location, InvalidRecord(location, f"malformed JSON: {err.msg} at column {err.colno}",
-                                              line.rstrip("\r\n"))
+                yield (
+                    location,
+                    InvalidRecord(
+                        location, f"malformed JSON: {err.msg} at column {err.colno}", line.rstrip("\r\n")
+                    ),
+                )
                 continue
             if not isinstance(value, dict):
-                yield location, InvalidRecord(location, f"a JSON {type(value).__name__} is not a record (object)",
-                                              line.rstrip("\r\n"))
+                yield (
+                    location,
+                    InvalidRecord(
+                        location,
+                        f"a JSON {type(value).__name__} is not a record (object)",
+                        line.rstrip("\r\n"),
+                    ),
+                )
                 continue
             yield location, value
 

@@ -41,7 +41,8 @@ FIXES: tuple[tuple[str, Fix], ...] = (
     ("unicode.mojibake", unicode.fix_mojibake),
     ("unicode.invisible", unicode.fix_invisible),
     ("unicode.spaces", unicode.fix_spaces),
-    ("boilerplate.inline_markers", boilerplate.fix_inline_markers),
+    ("boilerplate.newsapi_chars", boilerplate.fix_newsapi_chars),
+    ("boilerplate.email_protected", boilerplate.fix_email_protected),
     ("structure.line_spaces", structure.fix_line_spaces),
     ("boilerplate.lines", boilerplate.fix_boilerplate_lines),
     ("structure.repeated_paragraph", structure.fix_repeated_paragraphs),
@@ -117,7 +118,9 @@ class Cleaner:
             if name == "boilerplate.lines":
                 if self._line_rules:
                     rules = self._line_rules
-                    self._fixes.append((name, lambda t, rules=rules: boilerplate.fix_boilerplate_lines(t, rules)))
+                    self._fixes.append(
+                        (name, lambda t, rules=rules: boilerplate.fix_boilerplate_lines(t, rules))
+                    )
             elif self.options.enabled(name):
                 self._fixes.append((name, fix))
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import regex
 
-from ._regex import TIMEOUT, iter_lines, line_removal
+from ._regex import TIMEOUT, edits_from_matches, iter_lines, line_removal
 from .edits import Edit
 
-__all__ = ["RULES", "LineRule", "fix_boilerplate_lines", "fix_inline_markers"]
+__all__ = ["RULES", "LineRule", "fix_boilerplate_lines", "fix_email_protected", "fix_newsapi_chars"]
 
 
 @dataclass(frozen=True)
@@ -34,8 +34,10 @@ def _rule(name: str, description: str, pattern: str, max_len: int = 120) -> Line
 
 
 _SOCIAL = r"(?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|e-?mail|messenger|flipboard)"
-_WIDGET = rf"(?:share(?: this(?: article| story| page| post)?| on {_SOCIAL}| via {_SOCIAL})?|tweet|{_SOCIAL}" \
+_WIDGET = (
+    rf"(?:share(?: this(?: article| story| page| post)?| on {_SOCIAL}| via {_SOCIAL})?|tweet|{_SOCIAL}"
     r"|print|copy(?: the)? link|comments?|save(?: article)?|\d+ comments?|gift(?: this)? article|listen)"
+)
 
 RULES: tuple[LineRule, ...] = (
     _rule(
@@ -85,14 +87,10 @@ RULES: tuple[LineRule, ...] = (
     _rule(
         "boilerplate.photo_credit",
         "Photo captions' credit lines: 'Photo: Jane Roe/Reuters', '(Image credit: Getty Images)'.",
-        r"\(?(?:(?:file )?photo|image|picture|pictured|credit|photograph)(?: credit| by)?\s*[:/]\s*[^.!?]{1,80}\)?"
-        r"|\(?[^.!?]{1,60}(?:/| via | for )(?:getty images|reuters|ap(?: photo)?|afp|epa|shutterstock"
+        r"\(?(?:(?:file )?photo|image|picture|pictured|credit|photograph)(?: credit| by)?"
+        r"\s*[:/]\s*[^.!?]{1,80}\)?"
+        r"|\(?[\p{L}.' -]{1,50}\s*(?:/|\bvia\b)\s*(?:getty images|reuters|ap(?: photo)?|afp|epa|shutterstock"
         r"|alamy|bloomberg|pa images|pa wire|xinhua|anadolu)\)?",
-    ),
-    _rule(
-        "boilerplate.email_protected",
-        "A line that is only Cloudflare's obfuscated address: '[email protected]'.",
-        r"\[email(?:\s|&#160;|\xa0)protected\]",
     ),
 )
 
@@ -114,16 +112,19 @@ def fix_boilerplate_lines(text: str, rules: tuple[LineRule, ...] = RULES) -> lis
     return edits
 
 
-_INLINE = regex.compile(r"\s*\[\+\d+ chars\]|\[email(?:\s|\xa0)protected\]")
+_NEWSAPI = regex.compile(r"\s*\[\+\d+ chars\]")
+_EMAIL_PROTECTED = regex.compile(r"\[email(?:\s|\xa0)protected\]")
 
 
-def fix_inline_markers(text: str) -> list[Edit]:
-    """Remove NewsAPI's truncation marker ``… [+2345 chars]`` and Cloudflare's ``[email protected]``."""
-    if "[" not in text:
+def fix_newsapi_chars(text: str) -> list[Edit]:
+    """Remove NewsAPI's truncation marker: ``said it would… [+2345 chars]`` → ``said it would…``."""
+    if "[+" not in text:
         return []
+    return edits_from_matches(_NEWSAPI, text, "boilerplate.newsapi_chars", "")
 
-    edits = []
-    for m in _INLINE.finditer(text, timeout=TIMEOUT):
-        rule = "boilerplate.newsapi_chars" if m.group().lstrip().startswith("[+") else "boilerplate.email_protected"
-        edits.append(Edit(rule, m.start(), m.end(), ""))
-    return edits
+
+def fix_email_protected(text: str) -> list[Edit]:
+    """Remove Cloudflare's ``[email protected]``, which stands where a scraper lost an address."""
+    if "[email" not in text:
+        return []
+    return edits_from_matches(_EMAIL_PROTECTED, text, "boilerplate.email_protected", "")

@@ -94,8 +94,10 @@ _BYLINE = regex.compile(
     flags=regex.V1,
 )
 _AGENCY_LINE = regex.compile(rf"[-–—(]*\s*(?P<agency>{_AGENCY})\s*[)]?\.?", flags=regex.IGNORECASE)
-_ROLES = (r"(?i:(?:additional )?reporting|writing|editing|compiled|edited|reported|written|contributing"
-          r"|additional contributions?|with reporting|graphics|production)")
+_ROLES = (
+    r"(?i:(?:additional )?reporting|writing|editing|compiled|edited|reported|written|contributing"
+    r"|additional contributions?|with reporting|graphics|production)"
+)
 _NAMES = rf"{_NAME}(?:\s*(?:,|and|&|in)\s*{_NAME})*"
 # "(Reporting by A; Editing by B)" in parentheses, or bare when "by" is followed by names only.
 _CREDIT = regex.compile(

@@ -8,10 +8,11 @@ then leftover tags are removed, again until none is left, so cleaning is idempot
 from __future__ import annotations
 
 import html
+import html.entities
 
 import regex
 
-from ._regex import TIMEOUT, edits_from_matches
+from ._regex import edits_from_matches
 from .edits import Edit
 
 __all__ = ["fix_broken_entities", "fix_entities", "fix_tags"]
@@ -19,18 +20,23 @@ __all__ = ["fix_broken_entities", "fix_entities", "fix_tags"]
 # A well-formed reference: &name; &#123; &#x1F600; (a run of "amp;" after & is double escaping).
 _ENTITY = regex.compile(r"&(?:amp;)*(#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
 
-# The ampersand lost: only numeric references and the five names feeds actually emit, and only
-# where no letter or digit precedes them (so "aliquot;" and "#39" in "No #39;" style prose stay).
-_BROKEN = regex.compile(r"(?<![&\w])(#[0-9]{2,5};|(?:quot|amp|apos|lt|gt|nbsp);)")
+# The ampersand lost. Numeric references, and the names feeds actually emit. Where the "&" became
+# a space inside a word ("Street #39;s" for "Street&#39;s"), the space goes too.
+_BROKEN = regex.compile(
+    r"(?:(?<=\p{L}) (?=#(?:39|146|8217);\p{L}))?"
+    r"(?:(?<![&\w])(#[0-9]{2,5};|(?:apos|lt|gt|nbsp);)|(?<!&)((?:quot|amp);))",
+    flags=regex.V1,
+)
 
 
 def _decode(ref: str) -> str | None:
-    out = html.unescape("&" + ref)
-    if out == "&" + ref:
-        return None  # not an entity html knows
-    if len(out) == 1 and (0xD800 <= ord(out) <= 0xDFFF or out == "\x00"):
-        return None
-    return out
+    """The character(s) an entity body (``amp;``, ``#39;``, ``#x2019;``) stands for, or None."""
+    if ref.startswith("#"):
+        out = html.unescape("&" + ref)  # maps cp1252 references (&#146;) as browsers do
+        if out == "&" + ref or out in ("\x00", "\ufffd") or 0xD800 <= ord(out[0]) <= 0xDFFF:
+            return None
+        return out
+    return html.entities.html5.get(ref)
 
 
 def fix_entities(text: str) -> list[Edit]:
@@ -62,9 +68,17 @@ def fix_broken_entities(text: str) -> list[Edit]:
     """Decode entities that lost their ampersand: ``Street #39;s`` → ``Street's``, ``quot;`` → ``"``."""
     if ";" not in text:
         return []
-    return edits_from_matches(
-        _BROKEN, text, "markup.broken_entities", lambda m: _decode(m.group(1)) or m.group()
-    )
+    # After a letter, "quot;" is a broken quote only where it comes in pairs; "aliquot;" stays.
+    paired = text.count("quot;") >= 2
+
+    def replace(m: regex.Match[str]) -> str:
+        ref = m.group(1) or m.group(2)
+        after_letter = m.group(2) is not None and m.start() > 0 and text[m.start() - 1].isalpha()
+        if after_letter and not (ref == "quot;" and paired):
+            return m.group()
+        return _decode(ref) or m.group()
+
+    return edits_from_matches(_BROKEN, text, "markup.broken_entities", replace)
 
 
 # Tags that break a line when rendered, and the ones that vanish.

@@ -77,7 +77,9 @@ def fix_repeated_paragraphs(text: str) -> list[Edit]:
         end = len(text) if sep is None else sep.start()
         key = _key(text[pos:end])
         if len(key) >= MIN_REPEATED_PARAGRAPH and key in seen:
-            edits.append(Edit("structure.repeated_paragraph", prev_end if prev_end is not None else pos, end, ""))
+            edits.append(
+                Edit("structure.repeated_paragraph", prev_end if prev_end is not None else pos, end, "")
+            )
         else:
             seen.add(key)
             prev_end = end

@@ -35,9 +35,11 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
 
 # Characters mojibake is made of: Latin-1/cp1252 letters and symbols, C1 controls, the
 # replacement character, and lone surrogates. Text without them has no mojibake to fix.
-_SUSPECT = regex.compile(r"[\x80-\xff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
-                         r"\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac"
-                         r"\u2122\ufffd\ud800-\udfff]")
+_SUSPECT = regex.compile(
+    r"[\x80-\xff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    r"\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac"
+    r"\u2122\ufffd\ud800-\udfff]"
+)
 
 
 def _explain(steps: list[tuple[str, str]] | None) -> str:
@@ -59,7 +61,7 @@ def fix_mojibake(text: str) -> list[Edit]:
         return []
     edits = []
     for start, _, line in iter_lines(text):
-        if line.isascii() or not _SUSPECT.search(line, timeout=TIMEOUT) and line.isprintable():
+        if line.isascii() or (not _SUSPECT.search(line, timeout=TIMEOUT) and line.isprintable()):
             continue
         fixed, steps = ftfy.fix_and_explain(line, FTFY_CONFIG)
         if fixed == line:

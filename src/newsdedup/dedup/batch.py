@@ -121,11 +121,14 @@ class Deduplicator:
     """Batch near-duplicate detection with a fixed configuration.
 
     >>> d = Deduplicator(threshold=0.5)
-    >>> [o.status for o in d.run(["the storm hit the coast on monday night", "the storm hit the coast on monday night!"])]
+    >>> text = "the storm hit the coast on monday night"
+    >>> [o.status for o in d.run([text, text + "!"])]
     ['kept', 'duplicate']
     """
 
-    def __init__(self, config: DedupConfig | None = None, *, cleaner: Cleaner | None = None, **settings: Any) -> None:
+    def __init__(
+        self, config: DedupConfig | None = None, *, cleaner: Cleaner | None = None, **settings: Any
+    ) -> None:
         if config is not None and settings:
             raise TypeError("give either a DedupConfig or keyword settings, not both")
         self.config = config or DedupConfig(**settings)
@@ -200,7 +203,9 @@ class Deduplicator:
                 fp, length = result.fingerprint, len(result.text)
                 source = v.source or (result.meta.agencies[0] if result.meta.agencies else None)
                 if not fp:
-                    rejected[v.index] = "no text left after cleaning (" + ", ".join(sorted(result.rules())) + ")"
+                    rejected[v.index] = (
+                        "no text left after cleaning (" + ", ".join(sorted(result.rules())) + ")"
+                    )
             else:
                 fp, length, source = v.text, len(v.text), v.source
             fingerprints.append(fp)

@@ -63,7 +63,9 @@ def canonical_key(policy: Policy) -> Callable[[Member], tuple] | Callable[[Seque
     if policy == "longest":
         return lambda m: (-m.length, m.index)
     if isinstance(policy, str):
-        raise ValueError(f"unknown keep policy {policy!r}: use first, earliest, longest, a source list or a callable")
+        raise ValueError(
+            f"unknown keep policy {policy!r}: use first, earliest, longest, a source list or a callable"
+        )
     if callable(policy):
         return policy
     ranks = {s.casefold(): i for i, s in reversed(list(enumerate(policy)))}
@@ -110,7 +112,7 @@ def assign_clusters(
         c = next(i for i in group if members[i] == chosen)
         others = np.array([i for i in group if i != c], dtype=np.int64)
         res, cont, ok = match(c, others)
-        for i, r, k in zip(others[ok], res[ok], cont[ok]):
+        for i, r, k in zip(others[ok], res[ok], cont[ok], strict=True):
             result[int(i)] = (int(c), float(r), float(k))
         rest = others[~ok]
         if len(rest) > 1:

@@ -18,7 +18,9 @@ __all__ = ["band_params", "candidate_pairs"]
 
 
 @lru_cache(maxsize=64)
-def band_params(threshold: float, num_perm: int, weights: tuple[float, float] = (0.5, 0.5)) -> tuple[int, int]:
+def band_params(
+    threshold: float, num_perm: int, weights: tuple[float, float] = (0.5, 0.5)
+) -> tuple[int, int]:
     """``(b, r)``: bands and rows per band that datasketch's ``MinHashLSH`` picks for these settings.
 
     >>> band_params(0.5, 128)
@@ -67,9 +69,7 @@ def _pairs_in_runs(order: np.ndarray, group: np.ndarray, max_bucket: int | None)
     return np.concatenate(out) if out else np.zeros((0, 2), dtype=np.int64)
 
 
-def candidate_pairs(
-    signatures: np.ndarray, b: int, r: int, *, max_bucket: int | None = 1000
-) -> np.ndarray:
+def candidate_pairs(signatures: np.ndarray, b: int, r: int, *, max_bucket: int | None = 1000) -> np.ndarray:
     """Unique candidate pairs ``(i, j)``, ``i < j``, sorted, as an ``(k, 2)`` int64 array.
 
     >>> sig = np.array([[1, 2, 3, 4], [1, 2, 9, 9], [5, 6, 7, 8]], dtype=np.uint32)

@@ -59,7 +59,9 @@ def containment(res: np.ndarray, size_a: np.ndarray, size_b: np.ndarray) -> np.n
     return np.clip(out, 0.0, 1.0)
 
 
-def score_pairs(signatures: np.ndarray, sizes: np.ndarray, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def score_pairs(
+    signatures: np.ndarray, sizes: np.ndarray, pairs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Resemblance and containment of each pair ``(i, j)`` of rows."""
     res = np.empty(len(pairs), dtype=np.float64)
     for lo in range(0, len(pairs), _BLOCK):

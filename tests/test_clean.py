@@ -1,0 +1,117 @@
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import newsdedup
+from newsdedup import Cleaner, CleanResult, apply_edits, clean, map_offset
+
+# Text made of the pieces real scrapes are made of, so properties meet the rules, not just noise.
+PIECES = [
+    "Share",
+    "Advertisement",
+    "ADVERTISEMENT",
+    "[ad_1]",
+    "Read more: x",
+    "By Jane Roe, Reuters",
+    "PARIS (AFP) - ",
+    "(AP) — ",
+    "&amp;",
+    "&amp;amp;",
+    "&#39;",
+    "#39;",
+    "quot;",
+    "&lt;b&gt;",
+    "<p>",
+    "</p>",
+    "<br/>",
+    "itâ€™s",
+    "â€œ",
+    "Ã©",
+    "\u00a0",
+    "\u00ad",
+    "\u200b",
+    "\u200d",
+    "“",
+    "”",
+    "’",
+    "—",
+    "…",
+    "\r\n",
+    "\n",
+    "\n\n",
+    "\n\n\n",
+    "  ",
+    "\t",
+    "\x00",
+    "\x1b[1m",
+    "é",
+    "東京",
+    "👍",
+    "word",
+    "Word",
+    "said",
+    ".",
+    "The mayor said the bridge would reopen.",
+    "[+123 chars]",
+    "[email protected]",
+    "(Reporting by A B)",
+    "© 2026 Gazette",
+    "Photo: Ann Lee/Reuters",
+    "Sign up for our newsletter",
+    "We use cookies. Accept",
+]
+news_text = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=8)), max_size=30).map("".join)
+
+
+@given(news_text)
+def test_edits_rebuild_the_clean_text(text):
+    r = clean(text)
+    assert apply_edits(text, r.edits) == r.text
+    spans = [(e.start, e.end) for e in r.edits]
+    assert spans == sorted(spans)
+    assert all(0 <= map_offset(r.edits, k) <= len(text) for k in range(len(r.text) + 1))
+
+
+@given(news_text, st.one_of(st.none(), st.sampled_from(["Word", "The mayor said", "Share"])))
+def test_idempotent(text, title):
+    once = clean(text, title=title)
+    twice = clean(once.text, title=title)
+    assert twice.text == once.text
+    assert twice.fingerprint == once.fingerprint
+
+
+@given(st.text())
+def test_never_raises_and_is_deterministic(text):
+    assert clean(text) == clean(text)
+
+
+@given(news_text)
+def test_fingerprint_is_folded(text):
+    fp = clean(text).fingerprint
+    assert fp == fp.casefold().strip()
+    assert "  " not in fp
+
+
+def test_result_contract():
+    r = clean("Advertisement\nPARIS (AFP) - It&#39;s raining.")
+    assert isinstance(r, CleanResult)
+    assert r.text == "PARIS (AFP) - It's raining."
+    assert r.fingerprint == "its raining"
+    assert r.meta.agencies == ("AFP",)
+    assert r.changed and r.rules() == {"boilerplate.advertisement": 1, "markup.entities": 1}
+    assert clean("Plain text.").edits == ()
+
+
+def test_unknown_rule_is_a_clear_error():
+    with pytest.raises(ValueError, match="unknown cleaning rule"):
+        Cleaner(disable={"boilerplate.nope"})
+
+
+def test_clean_rejects_non_strings():
+    with pytest.raises(TypeError):
+        clean(b"bytes")  # type: ignore[arg-type]
+
+
+def test_public_api_is_exported():
+    for name in ("clean", "Cleaner", "dedup", "Deduplicator", "Outcome", "minhash_signatures", "CleanResult"):
+        assert hasattr(newsdedup, name)

@@ -1,0 +1,56 @@
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsdedup import band_params, candidate_pairs, minhash_signatures
+
+
+@given(st.sampled_from([0.3, 0.4, 0.5, 0.7, 0.9]), st.sampled_from([32, 64, 128, 256]))
+def test_band_params_are_datasketch(threshold, num_perm):
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    assert band_params(threshold, num_perm) == (lsh.b, lsh.r)
+
+
+def _datasketch_pairs(sig, threshold):
+    lsh = MinHashLSH(threshold=threshold, num_perm=sig.shape[1])
+    found = set()
+    for i, row in enumerate(sig):
+        m = MinHash(hashvalues=row, scheme="affine32")
+        found.update((j, i) for j in lsh.query(m))
+        lsh.insert(i, m)
+    return found
+
+
+@settings(max_examples=25)
+@given(st.integers(0, 10_000), st.sampled_from([0.3, 0.5, 0.8]))
+def test_candidates_equal_datasketch_query(seed, threshold):
+    rng = np.random.default_rng(seed)
+    vocab = [f"w{k}" for k in range(40)]
+    base = [" ".join(rng.choice(vocab, size=30)) for _ in range(8)]
+    texts = []
+    for t in base:  # each base text plus edited copies, so some pairs are near duplicates
+        words = t.split()
+        for _ in range(rng.integers(1, 4)):
+            w = list(words)
+            for k in rng.integers(0, len(w), size=rng.integers(0, 8)):
+                w[k] = str(rng.choice(vocab))
+            texts.append(" ".join(w))
+    sig = minhash_signatures(texts, ngram=2)
+    b, r = band_params(threshold, 128)
+    ours = {tuple(p) for p in candidate_pairs(sig, b, r, max_bucket=None).tolist()}
+    assert ours == _datasketch_pairs(sig, threshold)
+
+
+def test_huge_buckets_become_stars():
+    sig = np.zeros((50, 4), dtype=np.uint32)  # all identical: one bucket of 50 per band
+    all_pairs = candidate_pairs(sig, 2, 2, max_bucket=None)
+    assert len(all_pairs) == 50 * 49 // 2
+    star = candidate_pairs(sig, 2, 2, max_bucket=10)
+    assert star.tolist() == [[0, j] for j in range(1, 50)]
+
+
+def test_pairs_are_sorted_unique_and_typed():
+    sig = np.array([[1, 1], [1, 1], [2, 2]], dtype=np.uint32)
+    pairs = candidate_pairs(sig, 2, 1)
+    assert pairs.dtype == np.int64 and pairs.tolist() == [[0, 1]]

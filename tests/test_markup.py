@@ -1,0 +1,41 @@
+import pytest
+
+from newsdedup import clean
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Fish &amp; chips", "Fish & chips"),
+        ("Fish &amp;amp; chips", "Fish & chips"),
+        ("Fish &amp;amp;amp; chips", "Fish & chips"),
+        ("It&#39;s &#8220;on&#8221;", "It's “on”"),
+        ("caf&eacute; &hellip;", "café …"),
+        ("It&rsquo;s", "It’s"),
+        ("Wall Street #39;s rally", "Wall Street's rally"),
+        ("he said quot;noquot; twice", 'he said "no" twice'),
+        ("Kerry said quot;we will winquot;", 'Kerry said "we will win"'),
+        ("caf&eacute;&nbsp;bar &#0; &#xD800;", "café bar &#0; &#xD800;"),
+        ("R&D and AT&T stay", "R&D and AT&T stay"),
+        ("&notanentity; stays", "&notanentity; stays"),
+        ("aliquot; stays", "aliquot; stays"),
+    ],
+)
+def test_entities(raw, expected):
+    assert clean(raw).text == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("<p>First.</p><p>Second.</p>", "First.\n\nSecond."),
+        ("A <b>bold</b> <a href='x'>link</a>.", "A bold link."),
+        ("x < y and y > z", "x < y and y > z"),
+        ("<Reuters> stays", "<Reuters> stays"),
+        ("Text<script>var a = 1;</script> here", "Text here"),
+        ("Hi<!-- comment --> there", "Hi there"),
+        ("&lt;p&gt;Escaped tags&lt;/p&gt;", "Escaped tags"),
+    ],
+)
+def test_tags(raw, expected):
+    assert clean(raw).text == expected

@@ -1,0 +1,38 @@
+from newsdedup import clean
+
+
+def test_mojibake_is_repaired_and_curly_quotes_kept():
+    r = clean("The mayorâ€™s office said â€œnoâ€\x9d.")
+    assert r.text == "The mayor’s office said “no”."
+    assert any(e.rule == "unicode.mojibake" for e in r.edits)
+
+
+def test_double_encoded_mojibake():
+    once = "café".encode().decode("latin-1")
+    twice = once.encode().decode("latin-1")
+    assert clean(f"A {twice} opened.").text == "A café opened."
+
+
+def test_correct_text_in_every_script_is_untouched():
+    texts = [
+        "Der Bürgermeister sagte: „Wir bauen.“",
+        "東京で地震があった。",
+        "Президент заявил, что «всё хорошо».",
+        "الرئيس قال إن الوضع مستقر",
+        "Family: 👨‍👩‍👧 and flag 🏴󠁧󠁢󠁷󠁬󠁳󠁿",
+        "می‌خواهم",  # ZWNJ inside a Persian word
+        "It’s — “quoted” … fine",
+        "ﬁne ligature and ＦＵＬＬ width stay",
+    ]
+    for text in texts:
+        assert clean(text).text == text
+
+
+def test_invisible_characters_and_unicode_spaces():
+    r = clean("co\u00adoper\u200bation at\u00a010\u2009am")
+    assert r.text == "cooperation at 10 am"
+    assert {"unicode.invisible", "unicode.spaces"} <= set(r.rules())
+
+
+def test_control_characters_and_terminal_escapes_removed():
+    assert clean("bell\x07 and \x1b[31mred\x1b[0m text\x00").text == "bell and red text"

@@ -1,0 +1,51 @@
+import numpy as np
+import pytest
+
+from newsdedup import dedup, minhash_signatures
+from newsdedup.dedup.verify import Thresholds, containment, score_pairs
+
+STORY = [
+    "The city of Norbury closed its main bridge on Tuesday after engineers found cracks in two support "
+    "beams, forcing thousands of commuters onto ferries and buses for the rest of the month.",
+    "Officials said the bridge, built in 1958, carries around thirty thousand vehicles a day and that "
+    "repairs would begin as soon as a contractor could be hired under emergency rules.",
+    "The mayor apologised to residents and promised that the city would pay for extra ferry crossings "
+    "in the mornings and evenings until the bridge is safe again.",
+    "Shop owners on both sides of the river said they feared losing customers during the busy autumn "
+    "season, and asked the council for help with their rents.",
+    "Engineers will publish a full report on the state of the structure within six weeks, the city's "
+    "transport department said in a statement on its website.",
+]
+
+
+def test_containment_math():
+    assert containment(1.0, 10, 10) == pytest.approx(1.0)
+    # B holds all of A (size 60) and 40 more: J = 60/100, containment of A in B = 1.
+    assert containment(0.6, 60, 100) == pytest.approx(1.0)
+    assert containment(0.0, 60, 100) == 0.0
+    assert containment(0.5, 0, 0) == 0.0
+
+
+def test_scores_of_pairs():
+    sig = minhash_signatures(["a b c d e f", "a b c d e f", "x y z w v u"], ngram=2)
+    res, cont = score_pairs(sig, np.array([5, 5, 5]), np.array([[0, 1], [0, 2]]))
+    assert res.tolist()[0] == 1.0 and res.tolist()[1] < 0.2
+    assert Thresholds(0.5, 0.8).passes(res, cont).tolist() == [True, False]
+
+
+def test_truncated_and_extended_copies_are_found():
+    full = "\n\n".join(STORY)
+    truncated = "\n\n".join(STORY[:3])  # 60 % of the paragraphs
+    extended = full + "\n\nIn Millbrook, the council said the local ferry would also run more often."
+    other = "Completely different news about a football match that ended in a draw after extra time."
+    out = dedup([full, truncated, extended, other])
+    assert [o.status for o in out] == ["kept", "duplicate", "duplicate", "kept"]
+    assert out[1].containment > 0.9 and out[1].resemblance < 0.8
+    assert out[2].duplicate_of == 0
+
+
+def test_thresholds_validate():
+    with pytest.raises(ValueError):
+        Thresholds(1.5)
+    with pytest.raises(ValueError):
+        Thresholds(0.5, 0.0)
