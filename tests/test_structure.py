@@ -34,3 +34,9 @@ def test_headline_kept_when_it_is_all_there_is_or_only_a_prefix():
     line = "Storm cuts power to half the city, officials said."
     assert clean(line, title=title).text == line
     assert clean(f"{title}\n{PARA}").text == f"{title}\n{PARA}"  # no title given: nothing removed
+
+
+def test_runs_of_repeated_paragraphs():
+    other = "A second paragraph that is long enough to count as one."
+    raw = f"{PARA}\n\n{other}\n\n{PARA}\n\n{PARA}\n\n{other}\n\nEnd."
+    assert clean(raw).text == f"{PARA}\n\n{other}\n\nEnd."

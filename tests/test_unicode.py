@@ -1,3 +1,6 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
 from newsdedup import clean
 
 
@@ -36,3 +39,18 @@ def test_invisible_characters_and_unicode_spaces():
 
 def test_control_characters_and_terminal_escapes_removed():
     assert clean("bell\x07 and \x1b[31mred\x1b[0m text\x00").text == "bell and red text"
+
+
+MOJIBAKE_ALPHABET = (
+    "aAzZ .,!?\n\t\xa0ÃÂÎÐØÙŒœàéÉ€£¥©®°±²³µ·»«¿¡“”‘’–—…•™šžŸ¦¤¨¬¯¸ƒˆ˘˛˜†‡‰¬◊�ВГРСΒΓΞΟā√≈‚Äñ×°вЂ"
+)
+
+
+@given(st.text(alphabet=MOJIBAKE_ALPHABET, max_size=12))
+def test_fast_path_filter_never_hides_what_ftfy_would_flag(text):
+    from ftfy.badness import is_bad
+
+    from newsdedup.clean.unicode import _MAYBE_BAD
+
+    if is_bad(text):
+        assert _MAYBE_BAD.search(text)

@@ -21,16 +21,39 @@ __all__ = ["RULES", "LineRule", "fix_boilerplate_lines", "fix_email_protected", 
 
 @dataclass(frozen=True)
 class LineRule:
-    """A named whole-line boilerplate rule. ``max_len`` keeps long prose lines out of reach."""
+    """A named whole-line boilerplate rule.
+
+    ``max_len`` keeps long prose lines out of reach. ``prefixes`` and ``keywords`` (lower case)
+    are a cheap filter that must let every line the pattern matches through: the pattern is tried
+    only on a line that starts with one of the prefixes or contains one of the keywords.
+    """
 
     name: str
     description: str
     pattern: regex.Pattern[str]
     max_len: int = 120
+    prefixes: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+
+    def matches(self, line: str, lowered: str) -> bool:
+        if len(line) > self.max_len:
+            return False
+        if not (lowered.startswith(self.prefixes) or any(k in lowered for k in self.keywords)):
+            return False
+        return self.pattern.fullmatch(line, timeout=TIMEOUT) is not None
 
 
-def _rule(name: str, description: str, pattern: str, max_len: int = 120) -> LineRule:
-    return LineRule(name, description, regex.compile(pattern, flags=regex.IGNORECASE | regex.V1), max_len)
+def _rule(
+    name: str,
+    description: str,
+    pattern: str,
+    *,
+    max_len: int = 120,
+    prefixes: tuple[str, ...] = (),
+    keywords: tuple[str, ...] = (),
+) -> LineRule:
+    flags = regex.IGNORECASE | regex.V1
+    return LineRule(name, description, regex.compile(pattern, flags=flags), max_len, prefixes, keywords)
 
 
 _SOCIAL = r"(?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|e-?mail|messenger|flipboard)"
@@ -38,23 +61,62 @@ _WIDGET = (
     rf"(?:share(?: this(?: article| story| page| post)?| on {_SOCIAL}| via {_SOCIAL})?|tweet|{_SOCIAL}"
     r"|print|copy(?: the)? link|comments?|save(?: article)?|\d+ comments?|gift(?: this)? article|listen)"
 )
+_WIDGET_WORDS = (
+    "share",
+    "tweet",
+    "facebook",
+    "twitter",
+    "x",
+    "linkedin",
+    "whatsapp",
+    "telegram",
+    "reddit",
+    "pinterest",
+    "e-mail",
+    "email",
+    "messenger",
+    "flipboard",
+    "print",
+    "copy",
+    "comment",
+    "save",
+    "gift",
+    "listen",
+)
 
 RULES: tuple[LineRule, ...] = (
     _rule(
         "boilerplate.share",
         "Share, social and print widgets: 'Share', 'Share this article', 'Facebook Twitter Email'.",
         rf"{_WIDGET}(?:\s*[|/·•,]?\s*{_WIDGET})*\s*:?",
+        prefixes=(*_WIDGET_WORDS, *"0123456789"),
     ),
     _rule(
         "boilerplate.advertisement",
         "Ad slots in several languages, alone on a line: 'Advertisement', '- ADVERTISEMENT -', 'Anzeige'.",
         r"[-–—\[(]*\s*(?:advertisement|advertisment|advertising|sponsored(?: content)?|anzeige|werbung"
         r"|publicidad|publicité|pubblicità|reklama|reclame|advertentie|annons)\s*[-–—\])]*",
+        prefixes=(
+            "[",
+            "(",
+            "advert",
+            "sponsored",
+            "anzeige",
+            "werbung",
+            "publicidad",
+            "publicité",
+            "pubblicità",
+            "reklama",
+            "reclame",
+            "advertentie",
+            "annons",
+        ),
     ),
     _rule(
         "boilerplate.ad_marker",
         "Ad placeholders left by scraped CMS templates: '[ad_1]', '[ad#3]', '[advert]'.",
         r"\[(?:ad|ads|advert)[_#-]?\d*\]",
+        prefixes=("[",),
     ),
     _rule(
         "boilerplate.newsletter",
@@ -63,12 +125,14 @@ RULES: tuple[LineRule, ...] = (
         r"|(?:sign up|subscribe)(?: now| today| here)?|get (?:our|the) .{0,40}newsletter"
         r"|.{0,60}newsletters?\s*:?\s*sign up.{0,40})[.!]?",
         max_len=160,
+        keywords=("sign up", "subscribe", "register", "join", "newsletter"),
     ),
     _rule(
         "boilerplate.cookie",
         "Cookie and consent notices: 'We use cookies to improve your experience. Accept'.",
         r".{0,200}\bcookies?\b.{0,200}\b(?:accept|consent|policy|experience|settings|agree)\b.{0,120}",
         max_len=400,
+        keywords=("cookie",),
     ),
     _rule(
         "boilerplate.read_more",
@@ -77,12 +141,25 @@ RULES: tuple[LineRule, ...] = (
         r"|more from .{1,40}|recommended(?: for you)?|you may also like|most (?:read|popular|viewed)"
         r"|trending(?: now)?|more on this story|top stories|latest news)\b\s*(?:[:»›>|-].{0,120})?",
         max_len=160,
+        prefixes=(
+            "read",
+            "related",
+            "see also",
+            "more ",
+            "recommended",
+            "you may",
+            "most ",
+            "trending",
+            "top stories",
+            "latest news",
+        ),
     ),
     _rule(
         "boilerplate.continues",
         "Layout breaks: 'Story continues below advertisement', 'Continue reading the main story'.",
         r"(?:story|article) continues (?:below|after)(?: (?:this )?(?:advertisement|ad))?"
         r"|continue reading(?: the main story| below| this story)?|scroll (?:down )?to continue(?: reading)?",
+        prefixes=("story", "article", "continue", "scroll"),
     ),
     _rule(
         "boilerplate.photo_credit",
@@ -91,11 +168,17 @@ RULES: tuple[LineRule, ...] = (
         r"\s*[:/]\s*[^.!?]{1,80}\)?"
         r"|\(?[\p{L}.' -]{1,50}\s*(?:/|\bvia\b)\s*(?:getty images|reuters|ap(?: photo)?|afp|epa|shutterstock"
         r"|alamy|bloomberg|pa images|pa wire|xinhua|anadolu)\)?",
+        keywords=("photo", "image", "picture", "credit", "/", "via"),
     ),
 )
 
 # Bullets, pipes and spaces around a widget line don't change what it is.
 _TRIM = " \t•·|>»›-–—*"
+
+
+_MAX_LEN = max(r.max_len for r in RULES)
+_ALL_PREFIXES = tuple(sorted({p for r in RULES for p in r.prefixes}))
+_ALL_KEYWORDS = tuple(sorted({k for r in RULES for k in r.keywords}))
 
 
 def fix_boilerplate_lines(text: str, rules: tuple[LineRule, ...] = RULES) -> list[Edit]:
@@ -105,8 +188,13 @@ def fix_boilerplate_lines(text: str, rules: tuple[LineRule, ...] = RULES) -> lis
         core = line.strip(_TRIM)
         if not core:
             continue
+        if len(core) > _MAX_LEN:
+            continue
+        lowered = core.lower()
+        if not (lowered.startswith(_ALL_PREFIXES) or any(k in lowered for k in _ALL_KEYWORDS)):
+            continue
         for rule in rules:
-            if len(core) <= rule.max_len and rule.pattern.fullmatch(core, timeout=TIMEOUT):
+            if rule.matches(core, lowered):
                 edits.append(line_removal(rule.name, start, end))
                 break
     return edits

@@ -29,6 +29,9 @@ _BROKEN = regex.compile(
 )
 
 
+_BROKEN_HINTS = ("#", "quot;", "amp;", "apos;", "lt;", "gt;", "nbsp;")
+
+
 def _decode(ref: str) -> str | None:
     """The character(s) an entity body (``amp;``, ``#39;``, ``#x2019;``) stands for, or None."""
     if ref.startswith("#"):
@@ -66,7 +69,7 @@ def fix_entities(text: str) -> list[Edit]:
 
 def fix_broken_entities(text: str) -> list[Edit]:
     """Decode entities that lost their ampersand: ``Street #39;s`` → ``Street's``, ``quot;`` → ``"``."""
-    if ";" not in text:
+    if not any(hint in text for hint in _BROKEN_HINTS):
         return []
     # After a letter, "quot;" is a broken quote only where it comes in pairs; "aliquot;" stays.
     paired = text.count("quot;") >= 2

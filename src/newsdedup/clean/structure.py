@@ -55,14 +55,13 @@ def fix_blank_lines(text: str) -> list[Edit]:
 
 
 _PARAGRAPH_SPLIT = regex.compile(r"\n[ \t]*\n\s*")
-_FOLD_SPACE = regex.compile(r"\s+")
 
 #: A paragraph shorter than this is not removed as a repeat: "***" or "—" separators recur on purpose.
 MIN_REPEATED_PARAGRAPH = 40
 
 
 def _key(paragraph: str) -> str:
-    return _FOLD_SPACE.sub(" ", paragraph, timeout=TIMEOUT).strip()
+    return " ".join(paragraph.split())
 
 
 def fix_repeated_paragraphs(text: str) -> list[Edit]:
@@ -71,18 +70,17 @@ def fix_repeated_paragraphs(text: str) -> list[Edit]:
         return []
     edits = []
     seen: set[str] = set()
-    prev_end = None  # end of the previous paragraph, where the break before this one starts
+    prev_end = 0  # end of the previous paragraph, where the break before this one starts
     pos = 0
     for sep in [*_PARAGRAPH_SPLIT.finditer(text, timeout=TIMEOUT), None]:
         end = len(text) if sep is None else sep.start()
         key = _key(text[pos:end])
         if len(key) >= MIN_REPEATED_PARAGRAPH and key in seen:
-            edits.append(
-                Edit("structure.repeated_paragraph", prev_end if prev_end is not None else pos, end, "")
-            )
+            # A repeat is never the first paragraph, so a previous one has set prev_end.
+            edits.append(Edit("structure.repeated_paragraph", prev_end, end, ""))
         else:
             seen.add(key)
-            prev_end = end
+        prev_end = end
         if sep is not None:
             pos = sep.end()
     return edits

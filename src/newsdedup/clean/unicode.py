@@ -1,14 +1,19 @@
 """Unicode repair: mojibake through ftfy (encoding fixes only), invisible and space characters.
 
 ftfy's defaults also uncurl quotes, widen or narrow characters and expand ligatures; that changes
-correct text, so the clean text gets only the encoding repairs (DESIGN decision 1). Lines with
-nothing but ASCII, or without any of the characters mojibake is made of, skip ftfy entirely.
+correct text, so the clean text gets only the encoding repairs (DESIGN decision 1). A text that
+is ASCII, or in which ftfy's own detector finds nothing to fix, skips ftfy's slow path entirely;
+otherwise only its lines that need it go through ftfy.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import ftfy
 import regex
+from ftfy.badness import is_bad
 
 from ._regex import TIMEOUT, edits_from_matches, iter_lines
 from .edits import Edit
@@ -33,13 +38,24 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
     explain=True,
 )
 
-# Characters mojibake is made of: Latin-1/cp1252 letters and symbols, C1 controls, the
-# replacement character, and lone surrogates. Text without them has no mojibake to fix.
-_SUSPECT = regex.compile(
-    r"[\x80-\xff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
-    r"\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac"
-    r"\u2122\ufffd\ud800-\udfff]"
-)
+# What ftfy acts on besides mojibake (which its own ``is_bad`` detects): C1 controls, lone
+# surrogates, and text that is not in NFC. A text with none of these is left to the fast path.
+_OTHER = regex.compile(r"[\x80-\x9f\ud800-\udfff]")
+
+
+# A necessary condition for ftfy's ``is_bad``, read off its BADNESS_RE: every alternative there
+# needs two non-ASCII characters in a row, a C1 control, "Ã"/"Â" before a space, or "Œ"/"œ" not
+# before a Latin letter. This scan is cheap; ``is_bad`` runs only where it finds something.
+# (tests/test_unicode.py checks the implication on generated text.)
+_MAYBE_BAD = re.compile(r"[^\x00-\x7f]{2}|[\x80-\x9f]|[ÃÂ]\s|[Œœ](?![A-Za-z])")
+
+
+def _needs_ftfy(text: str) -> bool:
+    return (
+        (_MAYBE_BAD.search(text) is not None and is_bad(text))
+        or _OTHER.search(text, timeout=TIMEOUT) is not None
+        or not unicodedata.is_normalized("NFC", text)
+    )
 
 
 def _explain(steps: list[tuple[str, str]] | None) -> str:
@@ -57,11 +73,11 @@ def fix_mojibake(text: str) -> list[Edit]:
     Uses ftfy with :data:`FTFY_CONFIG`; a changed line becomes one edit covering just the
     changed span, named after what ftfy did (``unicode.mojibake`` for a re-decoding).
     """
-    if text.isascii():
+    if text.isascii() or not _needs_ftfy(text):
         return []
     edits = []
     for start, _, line in iter_lines(text):
-        if line.isascii() or (not _SUSPECT.search(line, timeout=TIMEOUT) and line.isprintable()):
+        if line.isascii() or not _needs_ftfy(line):
             continue
         fixed, steps = ftfy.fix_and_explain(line, FTFY_CONFIG)
         if fixed == line:
