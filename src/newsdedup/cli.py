@@ -250,7 +250,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_rules(args: argparse.Namespace) -> int:
     docs: dict[str, str] = {}
+    listed = set()
     for name, fix in CLEAN_FIXES:
+        if name in listed:
+            continue
+        listed.add(name)
         if name == "boilerplate.lines":
             for rule in boilerplate.RULES:
                 print(f"{rule.name:32} {rule.description}")

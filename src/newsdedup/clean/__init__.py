@@ -49,6 +49,9 @@ FIXES: tuple[tuple[str, Fix], ...] = (
     ("structure.repeated_headline", structure.fix_repeated_headline),  # called with the title
     ("structure.inner_spaces", structure.fix_inner_spaces),
     ("structure.blank_lines", structure.fix_blank_lines),
+    # Again, last: spaces and line trimming can uncover mojibake ftfy could not decode next to an
+    # NBSP ("\xa0â€œ"); without this pass a second clean() would fix it, breaking idempotence.
+    ("unicode.mojibake", unicode.fix_mojibake),
 )
 
 _MARKUP = ("markup.entities", "markup.broken_entities", "markup.tags")

@@ -52,7 +52,7 @@ def _rule(
     prefixes: tuple[str, ...] = (),
     keywords: tuple[str, ...] = (),
 ) -> LineRule:
-    flags = regex.IGNORECASE | regex.V1
+    flags = regex.IGNORECASE
     return LineRule(name, description, regex.compile(pattern, flags=flags), max_len, prefixes, keywords)
 
 
@@ -166,7 +166,7 @@ RULES: tuple[LineRule, ...] = (
         "Photo captions' credit lines: 'Photo: Jane Roe/Reuters', '(Image credit: Getty Images)'.",
         r"\(?(?:(?:file )?photo|image|picture|pictured|credit|photograph)(?: credit| by)?"
         r"\s*[:/]\s*[^.!?]{1,80}\)?"
-        r"|\(?[\p{L}.' -]{1,50}\s*(?:/|\bvia\b)\s*(?:getty images|reuters|ap(?: photo)?|afp|epa|shutterstock"
+        r"|\(?[\p{L}.' -]{1,50}(?:/|\bvia\b)\s*(?:getty images|reuters|ap(?: photo)?|afp|epa|shutterstock"
         r"|alamy|bloomberg|pa images|pa wire|xinhua|anadolu)\)?",
         keywords=("photo", "image", "picture", "credit", "/", "via"),
     ),

@@ -79,20 +79,20 @@ _DATELINE_AGENCY = regex.compile(
     rf"(?P<place>\p{{Lu}}[\p{{L}}\p{{M}}.'’ -]{{0,40}}?(?:,\s*[\p{{L}}\p{{M}}.'’ ]{{1,30}}?)?"
     rf"(?:,\s*(?:\p{{L}}+\.?\s+\d{{1,2}}|\d{{1,2}}\.?\s+\p{{L}}+\.?))?)?"
     rf"\s*\((?P<agency>(?i:{_AGENCY}))\){_DASH}",
-    flags=regex.V1,
+    flags=0,
 )
 # "WASHINGTON —" / "NEW YORK, March 3 —": an all-capitals place and a dash, no agency.
 _DATELINE_CAPS = regex.compile(
     r"(?P<place>\p{Lu}{2,}(?:[ .'-]+\p{Lu}{2,}){0,3}(?:,\s*[\p{L}.' ]{1,30}?)?(?:,\s*\p{L}+\.?\s+\d{1,2})?)"
     r"\s*[–—-]{1,2}\s+(?=\p{Lu}|\p{N}|[\"“‘'])",
-    flags=regex.V1,
+    flags=0,
 )
 # The names are matched lazily so that a trailing ", The Associated Press" is the org, not a name.
 _ROLE = r"[\p{L} ]{0,30}\b(?:correspondent|reporter|writer|editor|staff|contributor)s?\b[\p{L} ]{0,30}"
 _BYLINE = regex.compile(
     rf"(?i:by)\s+(?P<name>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*?)"
     rf"(?:\s*[,|–—-]\s*(?P<org>(?i:(?:the\s+)?(?:{_AGENCY})|{_ROLE})))?",
-    flags=regex.V1,
+    flags=0,
 )
 _AGENCY_LINE = regex.compile(rf"[-–—(]*\s*(?P<agency>{_AGENCY})\s*[)]?\.?", flags=regex.IGNORECASE)
 _ROLES = (
@@ -104,14 +104,14 @@ _NAMES = rf"{_NAME}(?:\s*(?:,|and|&|in)\s*{_NAME})*"
 _CREDIT = regex.compile(
     rf"\(\s*{_ROLES}\s+by\s+[^()]{{1,300}}\)\.?"
     rf"|{_ROLES}\s+by\s+{_NAMES}(?:\s*[;,]\s*{_ROLES}\s+by\s+{_NAMES})*\.?",
-    flags=regex.V1,
+    flags=0,
 )
 # A copyright notice names a year; prose about copyright ("Copyright law changed...") does not.
 _COPYRIGHT = regex.compile(
     r"(?:copyright|©|\(c\)|copr\.)(?:\s*(?:©|\(c\)))?\s*\d{4}(?:\s*[-–]\s*\d{4})?\b.{0,140}"
     r"|.{0,120}\ball rights reserved\b.{0,40}"
     r"|.{0,80}\bmay not be (?:re)?published, broadcast\b.{0,120}",
-    flags=regex.IGNORECASE | regex.V1,
+    flags=regex.IGNORECASE,
 )
 
 _CREDIT_STARTS = (

@@ -25,7 +25,7 @@ _ENTITY = regex.compile(r"&(?:amp;)*(#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z
 _BROKEN = regex.compile(
     r"(?:(?<=\p{L}) (?=#(?:39|146|8217);\p{L}))?"
     r"(?:(?<![&\w])(#[0-9]{2,5};|(?:apos|lt|gt|nbsp);)|(?<!&)((?:quot|amp);))",
-    flags=regex.V1,
+    flags=0,
 )
 
 
