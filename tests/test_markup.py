@@ -16,6 +16,7 @@ from newsdedup import clean
         ("he said quot;noquot; twice", 'he said "no" twice'),
         ("Kerry said quot;we will winquot;", 'Kerry said "we will win"'),
         ("caf&eacute;&nbsp;bar &#0; &#xD800;", "café bar &#0; &#xD800;"),
+        ("a&#xffff;b", "ab"),
         ("R&D and AT&T stay", "R&D and AT&T stay"),
         ("&notanentity; stays", "&notanentity; stays"),
         ("aliquot; stays", "aliquot; stays"),

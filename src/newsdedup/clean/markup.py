@@ -36,9 +36,9 @@ def _decode(ref: str) -> str | None:
     """The character(s) an entity body (``amp;``, ``#39;``, ``#x2019;``) stands for, or None."""
     if ref.startswith("#"):
         out = html.unescape("&" + ref)  # maps cp1252 references (&#146;) as browsers do
-        if out == "&" + ref or out in ("\x00", "\ufffd") or 0xD800 <= ord(out[0]) <= 0xDFFF:
+        if out == "&" + ref or out in ("\x00", "\ufffd") or (out and 0xD800 <= ord(out[0]) <= 0xDFFF):
             return None
-        return out
+        return out  # "" for references to non-characters, as html.unescape (and ftfy) drop them
     return html.entities.html5.get(ref)
 
 
