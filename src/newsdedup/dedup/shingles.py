@@ -76,6 +76,19 @@ def shingles(text: str, n: int = 5, kind: Kind = "word") -> list[bytes]:
     return [" ".join(words[i : i + n]).encode() for i in range(len(words) - n + 1)]
 
 
+def _powers(base: int, n: int) -> np.ndarray:
+    """``base**i mod 2**64`` for ``i < n``, by doubling (cumprod is sequential and slow)."""
+    out = np.empty(max(n, 1), dtype=np.uint64)
+    out[0] = 1
+    filled = 1
+    with np.errstate(over="ignore"):
+        while filled < n:
+            step = min(filled, n - filled)
+            np.multiply(out[:step], np.uint64(pow(base, filled, 1 << 64)), out=out[filled : filled + step])
+            filled += step
+    return out[:n]
+
+
 class _Powers:
     """Cached powers of BASE and of its inverse modulo 2^64, grown on demand."""
 
@@ -85,14 +98,9 @@ class _Powers:
 
     def upto(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         if len(self.pow) < n:
-            size = max(n, 2 * len(self.pow), 1 << 16)
-            with np.errstate(over="ignore"):
-                p = np.full(size, BASE, dtype=np.uint64)
-                p[0] = 1
-                q = np.full(size, _BASE_INV, dtype=np.uint64)
-                q[0] = 1
-                self.pow = np.cumprod(p, dtype=np.uint64)
-                self.inv = np.cumprod(q, dtype=np.uint64)
+            size = max(n, 2 * len(self.pow), 2 * _CHUNK_BYTES)
+            self.pow = _powers(BASE, size)
+            self.inv = _powers(_BASE_INV, size)
         return self.pow[:n], self.inv[:n]
 
 
@@ -131,7 +139,32 @@ def shingle_batch(texts: Sequence[str], n: int = 5, kind: Kind = "word") -> Shin
     """
     if n < 1:
         raise ValueError(f"shingle size n must be >= 1, got {n}")
+    if kind not in ("word", "char"):
+        raise ValueError(f"shingle kind must be 'word' or 'char', got {kind!r}")
     joined = [" ".join(t.split()).encode() for t in texts]
+    # Hash in chunks of about _CHUNK_BYTES, so the prefix-sum and power tables stay small.
+    parts: list[ShingleBatch] = []
+    start = size = 0
+    for i, j in enumerate(joined):
+        size += len(j) + 1
+        if size >= _CHUNK_BYTES:
+            parts.append(_hash_chunk(joined[start : i + 1], n, kind))
+            start, size = i + 1, 0
+    if start < len(joined) or not parts:
+        parts.append(_hash_chunk(joined[start:], n, kind))
+    if len(parts) == 1:
+        return parts[0]
+    counts = np.concatenate([np.diff(p.offsets) for p in parts])
+    offsets = np.zeros(len(joined) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    return ShingleBatch(np.concatenate([p.hashes for p in parts]), offsets)
+
+
+#: Bytes of text hashed at a time.
+_CHUNK_BYTES = 1 << 20
+
+
+def _hash_chunk(joined: list[bytes], n: int, kind: Kind) -> ShingleBatch:
     lengths = np.fromiter((len(j) for j in joined), dtype=np.int64, count=len(joined))
     doc_start = np.zeros(len(joined) + 1, dtype=np.int64)
     np.cumsum(lengths + 1, out=doc_start[1:])  # one separator byte after each text
@@ -142,13 +175,11 @@ def shingle_batch(texts: Sequence[str], n: int = 5, kind: Kind = "word") -> Shin
         is_sep = (buf == 32) | (buf == 10)
         starts = np.flatnonzero(~is_sep & np.concatenate(([True], is_sep[:-1])))
         ends = np.flatnonzero(~is_sep & np.concatenate((is_sep[1:], [True]))) + 1
-    elif kind == "char":
+    else:
         # Characters are the UTF-8 lead bytes; the separator is no character.
         starts = np.flatnonzero(((buf & 0xC0) != 0x80) & (buf != 10))
         nxt = np.flatnonzero((buf & 0xC0) != 0x80)  # lead bytes and separators
         ends = nxt[np.searchsorted(nxt, starts, side="right")]
-    else:
-        raise ValueError(f"shingle kind must be 'word' or 'char', got {kind!r}")
     units = np.searchsorted(starts, doc_start)  # first unit of each text; last entry = total
     per_doc = np.diff(units)
     counts = np.where(per_doc >= n, per_doc - n + 1, np.minimum(per_doc, 1))

@@ -2,7 +2,7 @@
 
 datasketch (>= 2.0) hashes each shingle to 32 bits, pre-mixes it with the MurmurHash3 32-bit
 finalizer and applies ``a_k * h + b_k`` in uint32 for each permutation k, keeping the minimum.
-We do the same arithmetic for a whole batch, in blocks of shingles so memory stays bounded,
+We do the same arithmetic for a whole batch, in chunks of shingles so memory stays bounded,
 with datasketch's own permutation parameters for the seed. So
 
     MinHash(num_perm, seed=seed, hashfunc=shingle_hash).update_batch(shingles(text)).hashvalues
@@ -25,8 +25,8 @@ __all__ = ["EMPTY", "minhash_signatures", "permutations", "signatures_from_shing
 #: The value of every slot of an empty document's signature (datasketch's empty MinHash).
 EMPTY = np.uint32(0xFFFFFFFF)
 
-# Rows of (shingles x permutations) computed at a time: 32 MiB at 128 permutations.
-_BLOCK = 1 << 16
+# Shingles processed at a time: one uint32 scratch vector of this length (16 MiB).
+_CHUNK = 1 << 22
 
 
 @lru_cache(maxsize=16)
@@ -47,28 +47,56 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
 
 
 def signatures_from_shingles(batch: ShingleBatch, *, num_perm: int = 128, seed: int = 1) -> np.ndarray:
-    """Signatures (``uint32``, one row per document) from a batch of shingle hashes."""
+    """Signatures (``uint32``, one row per document) from a batch of shingle hashes.
+
+    One permutation at a time over a chunk of documents' shingles: a multiply, an add and a
+    segmented minimum (``np.minimum.reduceat``), each a single pass over a flat vector, which is
+    several times faster than building the (shingles x permutations) matrix.
+    """
     a, b = permutations(num_perm, seed)
     n_docs = len(batch.offsets) - 1
     sig = np.full((n_docs, num_perm), EMPTY, dtype=np.uint32)
-    hashes = batch.hashes
-    if len(hashes) == 0:
+    if len(batch.hashes) == 0:
         return sig
-    counts = batch.counts
-    doc_of = np.repeat(np.arange(n_docs), counts)
+    offsets = batch.offsets
+    nonempty = np.flatnonzero(np.diff(offsets) > 0)
     with np.errstate(over="ignore"):
-        mixed = _fmix32(hashes)
-        for lo in range(0, len(hashes), _BLOCK):
-            hi = min(lo + _BLOCK, len(hashes))
-            phv = np.multiply.outer(mixed[lo:hi], a)
-            phv += b
-            docs = doc_of[lo:hi]
-            # Segments of consecutive rows that belong to one document.
-            cut = np.flatnonzero(np.concatenate(([True], docs[1:] != docs[:-1])))
-            mins = np.minimum.reduceat(phv, cut, axis=0)
-            ids = docs[cut]
-            sig[ids] = np.minimum(sig[ids], mins)
+        mixed = _fmix32(batch.hashes)
+        scratch = np.empty(min(len(mixed), _CHUNK), dtype=np.uint32)
+        first = 0
+        while first < len(nonempty):
+            # Whole documents, up to _CHUNK shingles (a longer document goes alone, in pieces).
+            lo = offsets[nonempty[first]]
+            last = int(np.searchsorted(offsets[nonempty + 1], lo + _CHUNK, side="right"))
+            last = max(last, first + 1)
+            docs = nonempty[first:last]
+            hi = offsets[docs[-1] + 1]
+            if hi - lo > _CHUNK:
+                sig[docs[0]] = _one_long_document(mixed[lo:hi], a, b, scratch)
+            else:
+                starts = offsets[docs] - lo
+                chunk = mixed[lo:hi]
+                tmp = scratch[: hi - lo]
+                block = np.empty((num_perm, len(docs)), dtype=np.uint32)
+                for k in range(num_perm):
+                    np.multiply(chunk, a[k], out=tmp)
+                    tmp += b[k]
+                    block[k] = np.minimum.reduceat(tmp, starts)
+                sig[docs] = block.T
+            first = last
     return sig
+
+
+def _one_long_document(mixed: np.ndarray, a: np.ndarray, b: np.ndarray, scratch: np.ndarray) -> np.ndarray:
+    row = np.full(len(a), EMPTY, dtype=np.uint32)
+    for lo in range(0, len(mixed), len(scratch)):
+        part = mixed[lo : lo + len(scratch)]
+        tmp = scratch[: len(part)]
+        for k in range(len(a)):
+            np.multiply(part, a[k], out=tmp)
+            tmp += b[k]
+            row[k] = min(row[k], tmp.min())
+    return row
 
 
 def minhash_signatures(
