@@ -203,8 +203,11 @@ class Deduplicator:
                 fp, length = result.fingerprint, len(result.text)
                 source = v.source or (result.meta.agencies[0] if result.meta.agencies else None)
                 if not fp:
+                    removed = ", ".join(sorted(result.rules()))
                     rejected[v.index] = (
-                        "no text left after cleaning (" + ", ".join(sorted(result.rules())) + ")"
+                        f"no text left after cleaning (removed by {removed})"
+                        if removed
+                        else "no letters or digits to compare"
                     )
             else:
                 fp, length, source = v.text, len(v.text), v.source

@@ -86,4 +86,7 @@ def candidate_pairs(signatures: np.ndarray, b: int, r: int, *, max_bucket: int |
     if len(pairs) == 0:
         return pairs.astype(np.int64).reshape(0, 2)
     pairs = np.sort(pairs.astype(np.int64), axis=1)
-    return np.unique(pairs, axis=0)
+    # One int64 key per pair: unique on a flat array is far faster than unique(axis=0).
+    n = np.int64(len(signatures))
+    keys = np.unique(pairs[:, 0] * n + pairs[:, 1])
+    return np.stack([keys // n, keys % n], axis=1)
