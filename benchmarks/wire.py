@@ -126,7 +126,7 @@ def republish(story: dict, outlet: Outlet, rng: random.Random) -> tuple[dict, li
         done.append(f"truncated to {keep} of {len(story['paragraphs'])} paragraphs")
     elif shape < 0.5:
         local = rng.choice(_LOCAL_TEMPLATES).format(town=outlet.town, outlet=outlet.name)
-        paragraphs.insert(rng.randint(2, len(paragraphs)), local)
+        paragraphs.insert(rng.randint(min(2, len(paragraphs)), len(paragraphs)), local)
         done.append("local paragraph added")
     if rng.random() < 0.3:
         i = rng.randrange(len(paragraphs))

@@ -39,9 +39,9 @@ class DedupConfig:
     truncated copies are proposed); ``keep``: which member of a cluster is canonical.
     """
 
-    threshold: float = 0.5
-    containment_threshold: float | None = 0.8
-    lsh_threshold: float = 0.4
+    threshold: float = 0.4
+    containment_threshold: float | None = 0.7
+    lsh_threshold: float = 0.2
     num_perm: int = 128
     ngram: int = 5
     shingle: Kind = "word"
@@ -244,7 +244,7 @@ def _id_of(item: Record, index: int, fields: Fields) -> Any:
 def dedup(
     records: Iterable[Record],
     *,
-    threshold: float = 0.5,
+    threshold: float = 0.4,
     keep: Policy = "first",
     source_priority: Sequence[str] | None = None,
     **settings: Any,

@@ -26,8 +26,8 @@ class Thresholds:
     True
     """
 
-    resemblance: float = 0.5
-    containment: float | None = 0.8
+    resemblance: float = 0.4
+    containment: float | None = 0.7
 
     def __post_init__(self) -> None:
         if not 0.0 < self.resemblance <= 1.0:

@@ -1,0 +1,283 @@
+"""Dedup quality and speed against the peers, measured in one run.
+
+    pip install -e '.[bench]'
+    python benchmarks/bench_dedup.py                 # 10k and 100k generated docs + Reuters
+    python benchmarks/bench_dedup.py --sizes 10000   # quicker
+
+Prints Markdown tables and writes them to ``benchmarks/results/bench_dedup.md``:
+
+1. Quality on generated wire corpora with ground truth (``generate.py``, Reuters-21578 bases):
+   pair precision, recall, F1, ARI, docs/s and peak RSS of each system, each run in its own
+   process. Peers are used as their docs show, on word 5-grams of the raw text, 128 permutations,
+   threshold 0.5, query-then-insert, clusters as the union of hits.
+2. Signature speed on Reuters-21578 (same texts, same word 5-gram shingles, 128 permutations):
+   newsdedup's batch signatures against datasketch ``MinHash.update_batch`` and rensa
+   ``RMinHash.update`` fed Python-made shingles.
+3. Reuters-21578 has no labels: LSH candidate recall, and verified-pair precision and recall,
+   against exact all-pairs resemblance of the same shingle sets (computed by sparse matrix
+   product, i.e. brute force) at the default thresholds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+RESULTS = HERE / "results"
+DATA = HERE / "data"
+REUTERS = HERE.parent.parent / "shared" / "eval-data" / "jsonl" / "reuters21578.jsonl"
+NUM_PERM, NGRAM, THRESHOLD = 128, 5, 0.5
+SYSTEMS = ("newsdedup", "newsdedup --no-clean", "datasketch", "rensa")
+
+
+def _grams(text: str) -> list[str]:
+    w = text.split()
+    return [" ".join(w[i : i + NGRAM]) for i in range(max(1, len(w) - NGRAM + 1))] if w else []
+
+
+def _union_labels(n: int, pairs: list[tuple[int, int]]) -> list[int]:
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    if not pairs:
+        return list(range(n))
+    a = np.array(pairs)
+    g = coo_matrix((np.ones(len(a)), (a[:, 0], a[:, 1])), shape=(n, n))
+    return connected_components(g, directed=False)[1].tolist()
+
+
+# --- one system, in its own process -------------------------------------------------------------
+
+
+def run_system(system: str, corpus: Path) -> dict:
+    records = [json.loads(line) for line in (corpus / "records.jsonl").open(encoding="utf-8")]
+    texts = [r["text"] for r in records]
+    start = time.perf_counter()
+    if system.startswith("newsdedup"):
+        import newsdedup
+
+        outcomes = newsdedup.dedup(records, clean="--no-clean" not in system, on_error="skip")
+        index = {r["id"]: i for i, r in enumerate(records)}
+        labels = [index[o.cluster] if o.cluster is not None else i for i, o in enumerate(outcomes)]
+    elif system == "datasketch":
+        from datasketch import MinHash, MinHashLSH
+
+        lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+        pairs = []
+        for i, t in enumerate(texts):
+            m = MinHash(num_perm=NUM_PERM)
+            m.update_batch([g.encode("utf-8") for g in _grams(t)])
+            pairs.extend((j, i) for j in lsh.query(m))
+            lsh.insert(i, m)
+        labels = _union_labels(len(texts), pairs)
+    elif system == "rensa":
+        from rensa import RMinHash, RMinHashLSH
+
+        lsh = RMinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM, num_bands=16)
+        pairs = []
+        for i, t in enumerate(texts):
+            m = RMinHash(num_perm=NUM_PERM, seed=42)
+            m.update(_grams(t))
+            pairs.extend((j, i) for j in lsh.query(m))
+            lsh.insert(i, m)
+        labels = _union_labels(len(texts), pairs)
+    else:
+        raise SystemExit(f"unknown system {system!r}")
+    seconds = time.perf_counter() - start
+    return {"labels": labels, "seconds": seconds, "rss_mb": peak_rss_mb()}
+
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS. VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a
+    child would report its parent's peak."""
+    with open("/proc/self/status", encoding="ascii") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(system: str, corpus: Path) -> dict:
+    """Run ``system`` on ``corpus`` in a fresh process (so peak RSS is its own)."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--_run", system, str(corpus)], capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        return {"error": (done.stderr.strip().splitlines() or ["failed"])[-1]}
+    return json.loads(done.stdout)
+
+
+# --- the three measurements ---------------------------------------------------------------------
+
+
+def quality_table(sizes: list[int]) -> str:
+    from generate import generate
+    from newsdedup.evaluate import pair_scores
+
+    rows = [
+        "| docs | system | precision | recall | F1 | ARI | docs/s | peak RSS MB | vs datasketch |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size in sizes:
+        corpus = DATA / f"wire-{size}"
+        if not (corpus / "labels.json").exists():
+            records, labels = generate(size, seed=1, base="reuters")
+            corpus.mkdir(parents=True, exist_ok=True)
+            with (corpus / "records.jsonl").open("w", encoding="utf-8") as f:
+                f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+            (corpus / "labels.json").write_text(json.dumps(labels))
+        truth_map = json.loads((corpus / "labels.json").read_text())
+        ids = [json.loads(line)["id"] for line in (corpus / "records.jsonl").open(encoding="utf-8")]
+        truth = [truth_map[i] for i in ids]
+        results = {s: measure(s, corpus) for s in SYSTEMS}
+        base = results.get("datasketch", {}).get("seconds")
+        for system, r in results.items():
+            if "error" in r:
+                rows.append(f"| {size:,} | {system} | – | – | – | – | – | – | failed: {r['error']} |")
+                continue
+            s = pair_scores(r["labels"], truth)
+            ratio = f"{base / r['seconds']:.1f}x" if base else "–"
+            rows.append(
+                f"| {size:,} | {system} | {s.precision:.4f} | {s.recall:.4f} | {s.f1:.4f} | {s.ari:.4f} "
+                f"| {size / r['seconds']:,.0f} | {r['rss_mb']:,.0f} | {ratio} |"
+            )
+        print("\n".join(rows[-len(results) :]), flush=True)
+    return "\n".join(rows)
+
+
+def signature_table(texts: list[str]) -> str:
+    from datasketch import MinHash
+    from rensa import RMinHash
+
+    from newsdedup import minhash_signatures
+    from newsdedup.dedup.shingles import shingles
+
+    n = len(texts)
+    minhash_signatures(texts[:200])  # warm caches, as a long-running pipeline would be
+    timings = {}
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        minhash_signatures(texts, num_perm=NUM_PERM, ngram=NGRAM)
+        best = min(best, time.perf_counter() - t0)
+    timings["newsdedup minhash_signatures (batch, numpy)"] = best
+    t0 = time.perf_counter()
+    for t in texts:
+        m = MinHash(num_perm=NUM_PERM)
+        m.update_batch(shingles(t, NGRAM))
+    timings["datasketch MinHash.update_batch"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for t in texts:
+        m = RMinHash(num_perm=NUM_PERM, seed=42)
+        m.update(_grams(t))
+    timings["rensa RMinHash.update (Python shingles)"] = time.perf_counter() - t0
+    ours = timings["newsdedup minhash_signatures (batch, numpy)"]
+    rows = ["| system | docs/s | newsdedup is |", "|---|---:|---:|"]
+    for name, sec in timings.items():
+        rows.append(f"| {name} | {n / sec:,.0f} | {'–' if sec == ours else f'{sec / ours:.1f}x faster'} |")
+    table = "\n".join(rows)
+    print(table, flush=True)
+    return table
+
+
+def oracle_table(records: list[dict]) -> str:
+    from scipy.sparse import csr_matrix
+
+    import newsdedup
+    from newsdedup.dedup.lsh import band_params, candidate_pairs
+    from newsdedup.dedup.shingles import shingle_batch
+    from newsdedup.dedup.signatures import signatures_from_shingles
+
+    cfg = newsdedup.DedupConfig()
+    cleaner = newsdedup.Cleaner()
+    all_fps = [cleaner.clean(r["text"]).fingerprint for r in records if r.get("text", "").strip()]
+    all_fps = [f for f in all_fps if f]
+    # Identical fingerprints (1,604 "Blah blah blah" briefs) have identical signatures, so they
+    # collide in every band by construction; pair recall is measured on the distinct texts, where
+    # a clique of identical texts would otherwise count n^2/2 trivial pairs.
+    fps = sorted(set(all_fps))
+    batch = shingle_batch(fps, cfg.ngram)
+    sizes = batch.set_sizes()
+    # Exact resemblance of every pair of shingle sets: sparse X @ X.T counts the intersections.
+    doc = np.repeat(np.arange(len(fps)), batch.counts)
+    _, col = np.unique(batch.hashes, return_inverse=True)
+    x = csr_matrix((np.ones(len(doc), dtype=np.int32), (doc, col)), shape=(len(fps), col.max() + 1))
+    x.data[:] = 1
+    x.sum_duplicates()
+    x.data[:] = 1
+    inter = (x @ x.T).tocoo()
+    keep = inter.row < inter.col
+    a, b, k = inter.row[keep], inter.col[keep], inter.data[keep].astype(np.float64)
+    res = k / (sizes[a] + sizes[b] - k)
+    true_pairs = set(zip(a[res >= cfg.threshold].tolist(), b[res >= cfg.threshold].tolist(), strict=True))
+    sig = signatures_from_shingles(batch, num_perm=cfg.num_perm, seed=cfg.seed)
+    bands, rows_ = band_params(cfg.lsh_threshold, cfg.num_perm)
+    cand = candidate_pairs(sig, bands, rows_, max_bucket=cfg.max_bucket)
+    est = (sig[cand[:, 0]] == sig[cand[:, 1]]).mean(axis=1)
+    cand_set = {tuple(p) for p in cand.tolist()}
+    ver_set = {tuple(p) for p in cand[est >= cfg.threshold].tolist()}
+    hit = len(true_pairs & ver_set)
+    table = "\n".join(
+        [
+            "| Reuters-21578 | value |",
+            "|---|---:|",
+            f"| documents with a non-empty fingerprint | {len(all_fps):,} |",
+            f"| distinct fingerprints compared | {len(fps):,} |",
+            f"| exact pairs with resemblance >= {cfg.threshold} (brute force) | {len(true_pairs):,} |",
+            f"| LSH candidate pairs (bands tuned for {cfg.lsh_threshold}) | {len(cand_set):,} |",
+            f"| LSH candidate recall | {len(true_pairs & cand_set) / len(true_pairs):.4f} |",
+            f"| pairs verified at estimated resemblance >= {cfg.threshold} | {len(ver_set):,} |",
+            f"| verified pairs: recall against the oracle | {hit / len(true_pairs):.4f} |",
+            f"| verified pairs: precision against the oracle | {hit / len(ver_set):.4f} |",
+        ]
+    )
+    print(table, flush=True)
+    return table
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000", help="generated corpus sizes (comma separated)")
+    parser.add_argument("--_run", nargs=2, metavar=("SYSTEM", "CORPUS"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args._run:
+        print(json.dumps(run_system(args._run[0], Path(args._run[1]))))
+        return 0
+    if not REUTERS.exists():
+        raise SystemExit(f"{REUTERS} not found: the benchmark reads ../shared/eval-data at run time")
+    reuters = [json.loads(line) for line in REUTERS.open(encoding="utf-8")]
+    header = (
+        f"bench_dedup on {platform.machine()} with {platform.python_version()}, "
+        f"{time.strftime('%Y-%m-%d')}; 128 permutations, word 5-grams, threshold 0.5"
+    )
+    print(header)
+    print("\n## Signatures on Reuters-21578\n")
+    sig = signature_table([r["text"] for r in reuters if r["text"].strip()])
+    print("\n## LSH against the exact all-pairs oracle (Reuters-21578)\n")
+    oracle = oracle_table(reuters)
+    print("\n## Quality and speed on generated wire corpora\n")
+    quality = quality_table([int(s) for s in args.sizes.split(",")])
+    RESULTS.mkdir(exist_ok=True)
+    report = (
+        f"{header}\n\n## Signatures on Reuters-21578\n\n{sig}\n\n"
+        f"## LSH against the exact all-pairs oracle (Reuters-21578)\n\n{oracle}\n\n"
+        f"## Quality and speed on generated wire corpora\n\n{quality}\n"
+    )
+    (RESULTS / "bench_dedup.md").write_text(report, encoding="utf-8")
+    print(f"\nwritten to {RESULTS / 'bench_dedup.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
