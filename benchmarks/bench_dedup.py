@@ -38,7 +38,7 @@ RESULTS = HERE / "results"
 DATA = HERE / "data"
 REUTERS = HERE.parent.parent / "shared" / "eval-data" / "jsonl" / "reuters21578.jsonl"
 NUM_PERM, NGRAM, THRESHOLD = 128, 5, 0.5
-SYSTEMS = ("newsdedup", "newsdedup --no-clean", "datasketch", "rensa")
+SYSTEMS = ("newsdedup", "newsdedup --workers 2", "newsdedup --no-clean", "datasketch", "rensa")
 
 
 def _grams(text: str) -> list[str]:
@@ -67,7 +67,9 @@ def run_system(system: str, corpus: Path) -> dict:
     if system.startswith("newsdedup"):
         import newsdedup
 
-        outcomes = newsdedup.dedup(records, clean="--no-clean" not in system, on_error="skip")
+        workers = 2 if "--workers 2" in system else 1
+        clean = "--no-clean" not in system
+        outcomes = newsdedup.dedup(records, clean=clean, workers=workers, on_error="skip")
         index = {r["id"]: i for i, r in enumerate(records)}
         labels = [index[o.cluster] if o.cluster is not None else i for i, o in enumerate(outcomes)]
     elif system == "datasketch":

@@ -120,3 +120,24 @@ def test_every_record_gets_exactly_one_outcome_in_order(records):
 def test_same_input_same_outcomes():
     recs = [STORY, STORY + " Extra.", "Other news entirely, about a museum theft.", STORY[:90]]
     assert dedup(recs) == dedup(list(recs))
+
+
+def test_chunks_and_workers_give_the_same_outcomes():
+    from newsdedup.cli import load_sample
+
+    records = [*load_sample(), {"id": "bad"}, {"id": "empty", "text": "Share"}]
+    base = dedup(records, on_error="skip")
+    assert dedup(records, on_error="skip", chunk_size=7) == base
+    assert dedup(records, on_error="skip", chunk_size=13, workers=2) == base
+
+
+def test_records_are_consumed_as_a_stream():
+    seen = []
+
+    def gen():
+        for i in range(30):
+            seen.append(i)
+            yield f"story number {i} about the harbour bridge and its cables, with details {i * 7}"
+
+    out = Deduplicator(chunk_size=4).run(gen())
+    assert len(out) == 30 and seen == list(range(30))

@@ -7,6 +7,8 @@ verified pairs without chaining, and give every input record exactly one outcome
 
 from __future__ import annotations
 
+import sys
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -52,6 +54,8 @@ class DedupConfig:
     clean: bool = True
     fields: Fields = field(default_factory=Fields)
     on_error: OnError = "raise"
+    workers: int = 1
+    chunk_size: int = 5000
 
     def __post_init__(self) -> None:
         Thresholds(self.threshold, self.containment_threshold)  # validates both
@@ -61,6 +65,8 @@ class DedupConfig:
             raise ValueError(f"num_perm must be >= 2, got {self.num_perm}")
         if self.ngram < 1:
             raise ValueError(f"ngram must be >= 1, got {self.ngram}")
+        if self.workers < 1 or self.chunk_size < 1:
+            raise ValueError("workers and chunk_size must be >= 1")
         if self.on_error not in ("raise", "skip"):
             raise ValueError(f"on_error must be 'raise' or 'skip', got {self.on_error!r}")
 
@@ -117,8 +123,67 @@ def _validate(index: int, item: Record, fields: Fields) -> _Valid | str:
     )
 
 
+@dataclass(frozen=True)
+class _Signed:
+    """What a worker returns for a chunk of valid records (arrays aligned with the chunk)."""
+
+    signatures: np.ndarray  # uint32 (n, num_perm); rows of rejected records are unused
+    sizes: np.ndarray  # distinct shingles per record
+    lengths: list[int]  # characters of clean text
+    agencies: list[str | None]  # first wire agency the cleaner found
+    empty: list[str | None]  # why a record has nothing to compare, or None
+
+
+def _sign(cleaner: Cleaner | None, cfg: DedupConfig, texts: list[str], titles: list[str | None]) -> _Signed:
+    """Clean, shingle and sign one chunk: the part of a run that parallelises."""
+    fingerprints: list[str] = []
+    lengths: list[int] = []
+    agencies: list[str | None] = []
+    empty: list[str | None] = []
+    for text, title in zip(texts, titles, strict=True):
+        if cleaner is not None:
+            result = cleaner.clean(text, title)
+            fp = result.fingerprint
+            lengths.append(len(result.text))
+            agencies.append(result.meta.agencies[0] if result.meta.agencies else None)
+            removed = ", ".join(sorted(result.rules()))
+            reason = (
+                f"no text left after cleaning (removed by {removed})"
+                if removed
+                else "no letters or digits to compare"
+            )
+        else:
+            fp = text
+            lengths.append(len(text))
+            agencies.append(None)
+            reason = "no letters or digits to compare"
+        fingerprints.append(fp)
+        empty.append(None if fp.strip() else reason)
+    batch = shingle_batch(fingerprints, cfg.ngram, cfg.shingle)
+    sig = signatures_from_shingles(batch, num_perm=cfg.num_perm, seed=cfg.seed)
+    return _Signed(sig, batch.set_sizes().astype(np.int32), lengths, agencies, empty)
+
+
+# Worker-process state, set once per worker by _init_worker (a Cleaner is cheap to rebuild).
+_WORKER: tuple[Cleaner | None, DedupConfig] | None = None
+
+
+def _init_worker(disable: frozenset[str], clean: bool, cfg: DedupConfig) -> None:
+    global _WORKER
+    _WORKER = (Cleaner(disable=disable) if clean else None, cfg)
+
+
+def _sign_in_worker(texts: list[str], titles: list[str | None]) -> _Signed:
+    assert _WORKER is not None
+    return _sign(_WORKER[0], _WORKER[1], texts, titles)
+
+
 class Deduplicator:
     """Batch near-duplicate detection with a fixed configuration.
+
+    Records are read as a stream, in chunks of ``chunk_size``; each chunk is cleaned, shingled
+    and signed (in ``workers`` processes when more than one), and only its signatures, set
+    sizes and the few fields policies need are kept: no text stays in memory.
 
     >>> d = Deduplicator(threshold=0.5)
     >>> text = "the storm hit the coast on monday night"
@@ -143,83 +208,78 @@ class Deduplicator:
         without it a record is named by its position ("record 11").
         """
         cfg = self.config
-        items = list(records)
-        valid: list[_Valid] = []
+        ids: list[Any] = []  # per input record
         rejected: dict[int, str] = {}
         seen_ids: dict[Any, int] = {}
-        for i, item in enumerate(items):
-            v = _validate(i, item, cfg.fields)
-            if isinstance(v, _Valid) and v.id in seen_ids:
-                v = f"duplicate id {v.id!r} (first used by record {seen_ids[v.id]})"
-            if isinstance(v, str):
-                if cfg.on_error == "raise":
-                    if locations is not None:
-                        location = locations[i]
-                    else:
-                        location = item.location if isinstance(item, InvalidRecord) else f"record {i}"
-                    raise InputError(location, v)
-                rejected[i] = v
-                continue
-            seen_ids[v.id] = i
-            valid.append(v)
+        members: list[Member] = []  # per signed record, in input order
+        sig_parts: list[np.ndarray] = []
+        size_parts: list[np.ndarray] = []
+        chunk: list[_Valid] = []
+        bar = _progress_bar(progress)
 
-        fingerprints, members = self._fingerprints(valid, rejected, progress)
-        keep = [k for k, fp in enumerate(fingerprints) if fp]
-        docs = [valid[k] for k in keep]
-        members = [members[k] for k in keep]
-        fingerprints = [fingerprints[k] for k in keep]
+        def collect(valid: list[_Valid], signed: _Signed) -> None:
+            ok = [k for k, reason in enumerate(signed.empty) if reason is None]
+            for k, reason in enumerate(signed.empty):
+                if reason is not None:
+                    rejected[valid[k].index] = reason
+            for k in ok:
+                v = valid[k]
+                source = v.source or signed.agencies[k]
+                members.append(Member(v.index, v.id, source, parse_date(v.published_at), signed.lengths[k]))
+            sig_parts.append(signed.signatures[ok])
+            size_parts.append(signed.sizes[ok])
+            if bar is not None:
+                bar.update(len(valid))
 
-        duplicates = self._cluster(fingerprints, members) if docs else {}
-        by_index: dict[int, Outcome] = {}
-        for local, doc in enumerate(docs):
+        with _Signer(self, cfg) as signer:
+            for i, item in enumerate(records):
+                v = _validate(i, item, cfg.fields)
+                if isinstance(v, _Valid) and v.id in seen_ids:
+                    v = f"duplicate id {v.id!r} (first used by record {seen_ids[v.id]})"
+                if isinstance(v, str):
+                    if cfg.on_error == "raise":
+                        if locations is not None:
+                            location = locations[i]
+                        else:
+                            location = item.location if isinstance(item, InvalidRecord) else f"record {i}"
+                        raise InputError(location, v)
+                    rejected[i] = v
+                    ids.append(_id_of(item, i, cfg.fields))
+                    continue
+                seen_ids[v.id] = i
+                ids.append(v.id)
+                chunk.append(v)
+                if len(chunk) >= cfg.chunk_size:
+                    for done in signer.submit(chunk):
+                        collect(*done)
+                    chunk = []
+            for done in signer.finish(chunk):
+                collect(*done)
+        if bar is not None:
+            bar.close()
+
+        duplicates: dict[int, tuple[int, float, float]] = {}
+        if members:
+            sig = np.concatenate(sig_parts)
+            sizes = np.concatenate(size_parts)
+            duplicates = self._cluster(sig, sizes, members)
+        outcomes: list[Outcome | None] = [None] * len(ids)
+        for local, m in enumerate(members):
             if local in duplicates:
                 c, res, cont = duplicates[local]
-                canon = docs[c].id
-                by_index[doc.index] = Outcome(doc.id, "duplicate", canon, canon, res, cont)
+                canon = members[c].id
+                outcomes[m.index] = Outcome(m.id, "duplicate", canon, canon, res, cont)
             else:
-                by_index[doc.index] = Outcome(doc.id, "kept", doc.id)
-        outcomes = []
-        for i, item in enumerate(items):
-            if i in by_index:
-                outcomes.append(by_index[i])
-            else:
-                rid = _id_of(item, i, cfg.fields)
-                outcomes.append(Outcome(rid, "rejected", reason=rejected[i]))
-        return outcomes
+                outcomes[m.index] = Outcome(m.id, "kept", m.id)
+        for i, reason in rejected.items():
+            outcomes[i] = Outcome(ids[i], "rejected", reason=reason)
+        assert all(o is not None for o in outcomes), "every record has exactly one outcome"
+        return outcomes  # type: ignore[return-value]
 
-    def _fingerprints(
-        self, valid: Sequence[_Valid], rejected: dict[int, str], progress: bool
-    ) -> tuple[list[str], list[Member]]:
-        fingerprints: list[str] = []
-        members: list[Member] = []
-        it: Iterable[_Valid] = valid
-        if progress:
-            from tqdm import tqdm
-
-            it = tqdm(valid, desc="cleaning", unit="doc", leave=False)
-        for v in it:
-            if self.config.clean:
-                result = self.cleaner.clean(v.text, v.title)
-                fp, length = result.fingerprint, len(result.text)
-                source = v.source or (result.meta.agencies[0] if result.meta.agencies else None)
-                if not fp:
-                    removed = ", ".join(sorted(result.rules()))
-                    rejected[v.index] = (
-                        f"no text left after cleaning (removed by {removed})"
-                        if removed
-                        else "no letters or digits to compare"
-                    )
-            else:
-                fp, length, source = v.text, len(v.text), v.source
-            fingerprints.append(fp)
-            members.append(Member(v.index, v.id, source, parse_date(v.published_at), length))
-        return fingerprints, members
-
-    def _cluster(self, fingerprints: list[str], members: list[Member]) -> dict[int, tuple[int, float, float]]:
+    def _cluster(
+        self, sig: np.ndarray, sizes: np.ndarray, members: list[Member]
+    ) -> dict[int, tuple[int, float, float]]:
         cfg = self.config
-        batch = shingle_batch(fingerprints, cfg.ngram, cfg.shingle)
-        sizes = batch.set_sizes()
-        sig = signatures_from_shingles(batch, num_perm=cfg.num_perm, seed=cfg.seed)
         b, r = band_params(cfg.lsh_threshold, cfg.num_perm, cfg.weights)
         pairs = candidate_pairs(sig, b, r, max_bucket=cfg.max_bucket)
         res, cont = score_pairs(sig, sizes, pairs)
@@ -231,6 +291,56 @@ class Deduplicator:
             return r_, c_, np.asarray(cfg.thresholds.passes(r_, c_))
 
         return assign_clusters(members, verified, match, cfg.keep)
+
+
+def _progress_bar(progress: bool) -> Any:
+    if not progress:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(desc="cleaning and signing", unit="doc", leave=False)
+
+
+class _Signer:
+    """Signs chunks in this process, or in a pool of worker processes with a bounded backlog;
+    either way results come back in submission order, so output never depends on ``workers``."""
+
+    def __init__(self, dedup: Deduplicator, cfg: DedupConfig) -> None:
+        self.cleaner = dedup.cleaner if cfg.clean else None
+        self.cfg = cfg
+        self.pool: Any = None
+        self.pending: deque[tuple[list[_Valid], Any]] = deque()
+        if cfg.workers > 1:
+            import multiprocessing
+
+            ctx = multiprocessing.get_context("spawn" if sys.platform == "darwin" else None)
+            self.pool = ctx.Pool(cfg.workers, _init_worker, (dedup.cleaner.options.disable, cfg.clean, cfg))
+
+    def __enter__(self) -> _Signer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+
+    def submit(self, chunk: list[_Valid]) -> list[tuple[list[_Valid], _Signed]]:
+        texts, titles = [v.text for v in chunk], [v.title for v in chunk]
+        if self.pool is None:
+            return [(chunk, _sign(self.cleaner, self.cfg, texts, titles))]
+        self.pending.append((chunk, self.pool.apply_async(_sign_in_worker, (texts, titles))))
+        done = []
+        while len(self.pending) > 2 * self.cfg.workers:  # bound the texts held in flight
+            c, result = self.pending.popleft()
+            done.append((c, result.get()))
+        return done
+
+    def finish(self, chunk: list[_Valid]) -> list[tuple[list[_Valid], _Signed]]:
+        done = self.submit(chunk) if chunk else []
+        while self.pending:
+            c, result = self.pending.popleft()
+            done.append((c, result.get()))
+        return done
 
 
 def _id_of(item: Record, index: int, fields: Fields) -> Any:
