@@ -248,6 +248,16 @@ def oracle_table(records: list[dict]) -> str:
     return table
 
 
+def _defaults() -> str:
+    from newsdedup import DedupConfig
+
+    d = DedupConfig()
+    return (
+        f"{d.num_perm} permutations, word {d.ngram}-grams, resemblance {d.threshold}, "
+        f"containment {d.containment_threshold}, LSH tuned for {d.lsh_threshold}"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000", help="generated corpus sizes (comma separated)")
@@ -261,7 +271,8 @@ def main() -> int:
     reuters = [json.loads(line) for line in REUTERS.open(encoding="utf-8")]
     header = (
         f"bench_dedup on {platform.machine()} with {platform.python_version()}, "
-        f"{time.strftime('%Y-%m-%d')}; 128 permutations, word 5-grams, threshold 0.5"
+        f"{time.strftime('%Y-%m-%d')}; peers: 128 permutations, word 5-grams, threshold 0.5; newsdedup: "
+        f"its defaults ({_defaults()})"
     )
     print(header)
     print("\n## Signatures on Reuters-21578\n")

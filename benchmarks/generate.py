@@ -94,7 +94,7 @@ def base_labels(stories: list[dict], ngram: int = 5) -> list[str]:
     return [first.setdefault(int(c), stories[i]["story"]) for i, c in enumerate(comp)]
 
 
-_WORD = re.compile(r"[A-Za-z]+")
+_WORD = re.compile(r"[A-Za-z]+|[0-9]+")
 _CONSONANTS, _VOWELS = "bcdfghjklmnprstvwz", "aeiou"
 
 
@@ -102,6 +102,8 @@ def _pseudo_word(word: str, round_: int) -> str:
     """A made-up word of the same length and case for ``word`` in ``round_`` (a fixed bijection-ish
     map: different rounds of one story share no words, one round is consistent with itself)."""
     h = zlib.crc32(f"{round_}:{word.lower()}".encode())
+    if word.isdigit():  # numbers change too, or number tables would repeat across rounds
+        return str(h % (10 ** len(word))).zfill(len(word))
     letters = []
     for i in range(len(word)):
         pool = _VOWELS if i % 2 else _CONSONANTS

@@ -30,7 +30,7 @@ Fix = Callable[..., list[Edit]]
 
 #: The fixes in the order they run: (name, function). Each name can be switched off alone
 #: (``disable={"boilerplate.share"}``) or with its family (``disable={"boilerplate"}``).
-#: Markup runs until nothing changes: decoding an entity can reveal a tag, and the reverse.
+#: The markup fixes run as a group, until nothing changes: decoding an entity can reveal a tag.
 FIXES: tuple[tuple[str, Fix], ...] = (
     ("structure.line_breaks", structure.fix_line_breaks),
     ("unicode.terminal_escapes", unicode.fix_terminal_escapes),
@@ -49,8 +49,9 @@ FIXES: tuple[tuple[str, Fix], ...] = (
     ("structure.repeated_headline", structure.fix_repeated_headline),  # called with the title
     ("structure.inner_spaces", structure.fix_inner_spaces),
     ("structure.blank_lines", structure.fix_blank_lines),
-    # Again, last: spaces and line trimming can uncover mojibake ftfy could not decode next to an
-    # NBSP ("\xa0â€œ"); without this pass a second clean() would fix it, breaking idempotence.
+    # Again, last, where the first pass found something to try: spaces and line trimming can
+    # uncover mojibake ftfy could not decode next to an NBSP ("\xa0â€œ"); without this pass a
+    # second clean() would fix it, breaking idempotence.
     ("unicode.mojibake", unicode.fix_mojibake),
 )
 
@@ -132,27 +133,36 @@ class Cleaner:
         if not isinstance(text, str):
             raise TypeError(f"clean() takes a str, not {type(text).__name__}")
         log = EditLog(text)
-        markup_rounds = 0
+        markup_done = False
+        mojibake_seen: bool | None = None  # did the first mojibake pass find anything to try?
         for name, fix in self._fixes:
-            if name == "structure.repeated_headline":
+            if name in _MARKUP:
+                if not markup_done:
+                    self._markup(log)
+                    markup_done = True
+            elif name == "unicode.mojibake":
+                if mojibake_seen is None:
+                    mojibake_seen = unicode.needs_repair(log.text)
+                    if mojibake_seen:
+                        log.run(name, unicode.repair_lines)
+                elif mojibake_seen:
+                    log.run(name, fix)
+            elif name == "structure.repeated_headline":
                 log.run(name, lambda t, fix=fix: fix(t, title))
-            elif name in _MARKUP:
-                log.run(name, fix)
             else:
-                if name == "unicode.mojibake":
-                    # Repeat markup until stable before moving on.
-                    while markup_rounds < _MAX_ROUNDS and self._markup_round(log):
-                        markup_rounds += 1
                 log.run(name, fix)
         fingerprint, meta = make_fingerprint(log.text)
         return CleanResult(text=log.text, fingerprint=fingerprint, edits=tuple(log.edits), meta=meta)
 
-    def _markup_round(self, log: EditLog) -> bool:
-        before = log.text
-        for name, fix in self._fixes:
-            if name in _MARKUP:
+    def _markup(self, log: EditLog) -> None:
+        """Entities and tags until nothing changes: decoding can reveal a tag, and the reverse."""
+        markup = [(name, fix) for name, fix in self._fixes if name in _MARKUP]
+        for _ in range(_MAX_ROUNDS):
+            before = log.text
+            for name, fix in markup:
                 log.run(name, fix)
-        return log.text != before
+            if log.text == before:
+                break
 
 
 _DEFAULT = Cleaner()

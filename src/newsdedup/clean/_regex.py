@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import regex
 
@@ -15,11 +17,21 @@ TIMEOUT = 5.0
 
 
 def edits_from_matches(
-    pattern: regex.Pattern[str], text: str, rule: str, replace: Callable[[regex.Match[str]], str] | str
+    pattern: regex.Pattern[str] | re.Pattern[str],
+    text: str,
+    rule: str,
+    replace: Callable[[Any], str] | str,
 ) -> list[Edit]:
-    """One edit per match of ``pattern``, replaced by a string or by ``replace(match)``."""
+    """One edit per match of ``pattern``, replaced by a string or by ``replace(match)``.
+
+    ``pattern`` is a ``regex`` pattern (run with :data:`TIMEOUT`) or, for the simple character
+    classes that are linear by construction and faster there, a stdlib ``re`` pattern.
+    """
     edits = []
-    for m in pattern.finditer(text, timeout=TIMEOUT):
+    matches = (
+        pattern.finditer(text) if isinstance(pattern, re.Pattern) else pattern.finditer(text, timeout=TIMEOUT)
+    )
+    for m in matches:
         new = replace if isinstance(replace, str) else replace(m)
         if new != m.group():
             edits.append(Edit(rule, m.start(), m.end(), new))

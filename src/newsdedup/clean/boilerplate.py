@@ -184,14 +184,14 @@ _ALL_KEYWORDS = tuple(sorted({k for r in RULES for k in r.keywords}))
 def fix_boilerplate_lines(text: str, rules: tuple[LineRule, ...] = RULES) -> list[Edit]:
     """Remove whole lines that one of ``rules`` matches entirely (with the line's newline)."""
     edits = []
+    whole = text.lower()
+    keywords = tuple(k for k in _ALL_KEYWORDS if k in whole)  # only these can occur in a line
     for start, end, line in iter_lines(text):
         core = line.strip(_TRIM)
-        if not core:
-            continue
-        if len(core) > _MAX_LEN:
+        if not core or len(core) > _MAX_LEN:
             continue
         lowered = core.lower()
-        if not (lowered.startswith(_ALL_PREFIXES) or any(k in lowered for k in _ALL_KEYWORDS)):
+        if not (lowered.startswith(_ALL_PREFIXES) or any(k in lowered for k in keywords)):
             continue
         for rule in rules:
             if rule.matches(core, lowered):

@@ -106,6 +106,8 @@ class EditLog:
 
     def apply(self, rule: str, new: Sequence[Edit]) -> None:
         """Apply ``new`` (sorted, non-overlapping, in current-text coordinates)."""
+        if not new:
+            return
         new = [e for e in new if self.text[e.start : e.end] != e.replacement]
         if not new:
             return

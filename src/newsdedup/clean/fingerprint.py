@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from ._regex import TIMEOUT, iter_lines
+from ._regex import TIMEOUT
 
 __all__ = ["AGENCIES", "WireMeta", "make_fingerprint"]
 
@@ -173,7 +173,9 @@ def fold(text: str) -> str:
     >>> fold("It’s “UP” 3.5% — to 1,200…")
     'its up 35 to 1200'
     """
-    text = unicodedata.normalize("NFKC", text).casefold()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    text = text.casefold()
     if "." in text or "," in text:
         text = _DIGIT_SEP.sub("", text)
     return " ".join(text.translate(_FOLD).split())
@@ -192,13 +194,22 @@ def make_fingerprint(text: str) -> tuple[str, WireMeta]:
     copyright: list[str] = []
     kept: list[str] = []
     body_lines = 0
-    for _, _, raw in iter_lines(text):
+    # Checks on the whole text first, so most lines skip the per-line tests entirely.
+    whole = text.lower()
+    maybe_byline = "by " in whole
+    maybe_copyright = _might_be_copyright(whole)
+    for raw in text.split("\n"):
         line = raw.strip()
         if not line:
             continue
         low = line[:24].lower()
         # Each residue pattern is tried only where the line's start allows it (most prose lines skip all).
-        if low.startswith("by ") and len(line) <= 120 and (m := _BYLINE.fullmatch(line, timeout=TIMEOUT)):
+        if (
+            maybe_byline
+            and low.startswith("by ")
+            and len(line) <= 120
+            and (m := _BYLINE.fullmatch(line, timeout=TIMEOUT))
+        ):
             bylines.append(m.group("name"))
             if m.group("org") and (org := _AGENCY_LINE.fullmatch(m.group("org"), timeout=TIMEOUT)):
                 agencies.append(_agency(org.group("agency")))
@@ -209,7 +220,12 @@ def make_fingerprint(text: str) -> tuple[str, WireMeta]:
         if low.startswith(_CREDIT_STARTS) and _CREDIT.fullmatch(line, timeout=TIMEOUT):
             credits.append(line.strip("()."))
             continue
-        if len(line) <= 240 and _might_be_copyright(line) and _COPYRIGHT.fullmatch(line, timeout=TIMEOUT):
+        if (
+            maybe_copyright
+            and len(line) <= 240
+            and _might_be_copyright(line)
+            and _COPYRIGHT.fullmatch(line, timeout=TIMEOUT)
+        ):
             copyright.append(line)
             continue
         if body_lines < DATELINE_LINES:

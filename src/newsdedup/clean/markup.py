@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import html.entities
+import re
 
 import regex
 
@@ -20,16 +21,10 @@ __all__ = ["fix_broken_entities", "fix_entities", "fix_tags"]
 # A well-formed reference: &name; &#123; &#x1F600; (a run of "amp;" after & is double escaping).
 _ENTITY = regex.compile(r"&(?:amp;)*(#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
 
-# The ampersand lost. Numeric references, and the names feeds actually emit. Where the "&" became
-# a space inside a word ("Street #39;s" for "Street&#39;s"), the space goes too.
-_BROKEN = regex.compile(
-    r"(?:(?<=\p{L}) (?=#(?:39|146|8217);\p{L}))?"
-    r"(?:(?<![&\w])(#[0-9]{2,5};|(?:apos|lt|gt|nbsp);)|(?<!&)((?:quot|amp);))",
-    flags=0,
-)
-
-
-_BROKEN_HINTS = ("#", "quot;", "amp;", "apos;", "lt;", "gt;", "nbsp;")
+# The ampersand lost: numeric references and the names feeds actually emit. Found with a plain
+# scan, then judged by their neighbours (see fix_broken_entities).
+_BROKEN_REF = re.compile(r"#[0-9]{2,5};|(?:quot|amp|apos|lt|gt|nbsp);")
+_APOSTROPHE_REFS = ("#39;", "#146;", "#8217;")
 
 
 def _decode(ref: str) -> str | None:
@@ -68,20 +63,41 @@ def fix_entities(text: str) -> list[Edit]:
 
 
 def fix_broken_entities(text: str) -> list[Edit]:
-    """Decode entities that lost their ampersand: ``Street #39;s`` → ``Street's``, ``quot;`` → ``"``."""
-    if not any(hint in text for hint in _BROKEN_HINTS):
+    """Decode entities that lost their ampersand: ``Street #39;s`` → ``Street's``, ``quot;`` → ``"``.
+
+    Numeric references and ``apos;``/``lt;``/``gt;``/``nbsp;`` count only after a non-word
+    character; ``quot;`` and ``amp;`` also right after a letter (``quot;noquot;``), but ``quot;``
+    there only where it comes in pairs, so "aliquot;" stays. Where the ampersand became a space
+    inside a word ("Street #39;s" for "Street&#39;s"), the space goes too.
+    """
+    if ";" not in text:
         return []
-    # After a letter, "quot;" is a broken quote only where it comes in pairs; "aliquot;" stays.
     paired = text.count("quot;") >= 2
-
-    def replace(m: regex.Match[str]) -> str:
-        ref = m.group(1) or m.group(2)
-        after_letter = m.group(2) is not None and m.start() > 0 and text[m.start() - 1].isalpha()
-        if after_letter and not (ref == "quot;" and paired):
-            return m.group()
-        return _decode(ref) or m.group()
-
-    return edits_from_matches(_BROKEN, text, "markup.broken_entities", replace)
+    edits = []
+    for m in _BROKEN_REF.finditer(text):
+        ref, start = m.group(), m.start()
+        prev = text[start - 1] if start else ""
+        if prev == "&":
+            continue  # a well-formed entity: fix_entities' business
+        if ref in ("quot;", "amp;"):
+            if prev.isalpha() and not (ref == "quot;" and paired):
+                continue
+        elif prev.isalnum() or prev == "_":
+            continue
+        out = _decode(ref)
+        if out is None:
+            continue
+        after = text[m.end() : m.end() + 1]
+        if (
+            ref in _APOSTROPHE_REFS
+            and prev == " "
+            and start >= 2
+            and text[start - 2].isalpha()
+            and after.isalpha()
+        ):
+            start -= 1
+        edits.append(Edit("markup.broken_entities", start, m.end(), out))
+    return edits
 
 
 # Tags that break a line when rendered, and the ones that vanish.

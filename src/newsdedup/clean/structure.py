@@ -3,6 +3,8 @@ and of whole paragraphs."""
 
 from __future__ import annotations
 
+import re
+
 import regex
 
 from ._regex import TIMEOUT, edits_from_matches, iter_lines, line_removal
@@ -18,35 +20,43 @@ __all__ = [
 ]
 
 # NEL (U+0085) is left alone: in mojibake it is the "…" of cp1252, which ftfy restores.
-_BREAKS = regex.compile(r"\r\n|[\r\x0b\x0c\u2028\u2029]")
+_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\u2028\u2029]")
 
 
 def fix_line_breaks(text: str) -> list[Edit]:
     """Turn CRLF, CR, form feeds and Unicode line/paragraph separators into ``\\n``."""
+    if "\r" not in text and "\x0b" not in text and "\x0c" not in text and text.isascii():
+        return []
     return edits_from_matches(_BREAKS, text, "structure.line_breaks", "\n")
 
 
-_LINE_SPACES = regex.compile(r"^[ \t]+|[ \t]+$", flags=regex.MULTILINE)
+_LINE_SPACES = re.compile(r"^[ \t]+|[ \t]+$", flags=re.MULTILINE)
 
 
 def fix_line_spaces(text: str) -> list[Edit]:
     """Strip spaces and tabs at the start and end of every line."""
+    if not (" \n" in text or "\n " in text or "\t" in text or text[:1] == " " or text[-1:] == " "):
+        return []
     return edits_from_matches(_LINE_SPACES, text, "structure.line_spaces", "")
 
 
-_INNER_SPACES = regex.compile(r"(?<=\S) {2,}(?=\S)")
+_INNER_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
 
 
 def fix_inner_spaces(text: str) -> list[Edit]:
     """Collapse runs of spaces between words to one space."""
+    if "  " not in text:
+        return []
     return edits_from_matches(_INNER_SPACES, text, "structure.inner_spaces", " ")
 
 
-_BLANKS = regex.compile(r"\A\n+|\n{3,}|\n+\Z")
+_BLANKS = re.compile(r"\A\n+|\n{3,}|\n+\Z")
 
 
 def fix_blank_lines(text: str) -> list[Edit]:
     """At most one blank line between paragraphs; none at the start or end of the text."""
+    if "\n\n\n" not in text and text[:1] != "\n" and text[-1:] != "\n":
+        return []
 
     def replace(m: regex.Match[str]) -> str:
         return "" if m.start() == 0 or m.end() == len(text) else "\n\n"
@@ -54,7 +64,7 @@ def fix_blank_lines(text: str) -> list[Edit]:
     return edits_from_matches(_BLANKS, text, "structure.blank_lines", replace)
 
 
-_PARAGRAPH_SPLIT = regex.compile(r"\n[ \t]*\n\s*")
+_PARAGRAPH_SPLIT = re.compile(r"\n[ \t]*\n\s*")
 
 #: A paragraph shorter than this is not removed as a repeat: "***" or "—" separators recur on purpose.
 MIN_REPEATED_PARAGRAPH = 40
@@ -72,7 +82,7 @@ def fix_repeated_paragraphs(text: str) -> list[Edit]:
     seen: set[str] = set()
     prev_end = 0  # end of the previous paragraph, where the break before this one starts
     pos = 0
-    for sep in [*_PARAGRAPH_SPLIT.finditer(text, timeout=TIMEOUT), None]:
+    for sep in [*_PARAGRAPH_SPLIT.finditer(text), None]:
         end = len(text) if sep is None else sep.start()
         key = _key(text[pos:end])
         if len(key) >= MIN_REPEATED_PARAGRAPH and key in seen:

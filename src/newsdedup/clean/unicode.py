@@ -25,6 +25,8 @@ __all__ = [
     "fix_mojibake",
     "fix_spaces",
     "fix_terminal_escapes",
+    "needs_repair",
+    "repair_lines",
 ]
 
 #: The news-safe ftfy configuration: repair encodings, keep the author's characters as they are.
@@ -50,7 +52,8 @@ _OTHER = regex.compile(r"[\x80-\x9f\ud800-\udfff]")
 _MAYBE_BAD = re.compile(r"[^\x00-\x7f]{2}|[\x80-\x9f]|[ÃÂ]\s|[Œœ](?![A-Za-z])")
 
 
-def _needs_ftfy(text: str) -> bool:
+def needs_repair(text: str) -> bool:
+    """Whether ftfy would find anything to do in ``text`` (cheap scans first, its detector last)."""
     return (
         (_MAYBE_BAD.search(text) is not None and is_bad(text))
         or _OTHER.search(text, timeout=TIMEOUT) is not None
@@ -73,11 +76,16 @@ def fix_mojibake(text: str) -> list[Edit]:
     Uses ftfy with :data:`FTFY_CONFIG`; a changed line becomes one edit covering just the
     changed span, named after what ftfy did (``unicode.mojibake`` for a re-decoding).
     """
-    if text.isascii() or not _needs_ftfy(text):
+    if text.isascii() or not needs_repair(text):
         return []
+    return repair_lines(text)
+
+
+def repair_lines(text: str) -> list[Edit]:
+    """:func:`fix_mojibake` for a text already known to need it: ftfy on each line that does."""
     edits = []
     for start, _, line in iter_lines(text):
-        if line.isascii() or not _needs_ftfy(line):
+        if line.isascii() or not needs_repair(line):
             continue
         fixed, steps = ftfy.fix_and_explain(line, FTFY_CONFIG)
         if fixed == line:
@@ -93,7 +101,7 @@ def fix_mojibake(text: str) -> list[Edit]:
     return edits
 
 
-_TERMINAL_ESCAPES = regex.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_TERMINAL_ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 def fix_terminal_escapes(text: str) -> list[Edit]:
@@ -105,17 +113,19 @@ def fix_terminal_escapes(text: str) -> list[Edit]:
 
 # C0 controls other than tab and newline (line breaks are normalised before this runs), DEL,
 # and the non-character object replacement and interlinear annotation marks.
-_CONTROL = regex.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufff9-\ufffc]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufff9-\ufffc]+")
 
 
 def fix_control_chars(text: str) -> list[Edit]:
     """Remove control characters that have no place in prose (NUL, bell, backspace, ...)."""
+    if text.isprintable() or not _CONTROL.search(text):
+        return []
     return edits_from_matches(_CONTROL, text, "unicode.control_chars", "")
 
 
 # Soft hyphen, zero-width space, word joiner, BOM / zero-width no-break space, LRM/RLM kept.
 # ZWJ (U+200D) and ZWNJ (U+200C) are kept: they shape Persian, Indic scripts and emoji.
-_INVISIBLE = regex.compile(r"[\u00ad\u200b\u2060\ufeff]+")
+_INVISIBLE = re.compile(r"[\u00ad\u200b\u2060\ufeff]+")
 
 
 def fix_invisible(text: str) -> list[Edit]:
@@ -126,7 +136,7 @@ def fix_invisible(text: str) -> list[Edit]:
 
 
 # Every space separator (Zs) but the ASCII space: NBSP, en/em spaces, thin, narrow NBSP, ideographic.
-_SPACES = regex.compile(r"[^\S\n\t\r\x0b\x0c\x1c-\x1f\x85\u2028\u2029 ]+")
+_SPACES = re.compile(r"[^\S\n\t\r\x0b\x0c\x1c-\x1f\x85\u2028\u2029 ]+")
 
 
 def fix_spaces(text: str) -> list[Edit]:
