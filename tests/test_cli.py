@@ -140,3 +140,13 @@ def test_stdin_to_stdout():
     )
     assert done.returncode == 0, done.stderr
     assert [json.loads(x)["dedup"]["status"] for x in done.stdout.splitlines()] == ["kept", "duplicate"]
+
+
+def test_workers_give_byte_identical_output(tmp_path):
+    from newsdedup.cli import load_sample
+
+    src = _write(tmp_path / "in.jsonl", [json.dumps(r) for r in load_sample()])
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert main(["dedup", str(src), "-o", str(one), "-q"]) == 0
+    assert main(["dedup", str(src), "-o", str(two), "-q", "--workers", "2"]) == 0
+    assert one.read_bytes() == two.read_bytes()

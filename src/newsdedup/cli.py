@@ -127,6 +127,7 @@ def _config(args: argparse.Namespace) -> DedupConfig:
         clean=not args.no_clean,
         fields=_fields(args),
         on_error=args.on_error,
+        workers=args.workers,
     )
 
 
@@ -390,6 +391,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--num-perm", type=int, default=d.num_perm, help=f"MinHash permutations (default {d.num_perm})"
     )
     p.add_argument("--no-clean", action="store_true", help="shingle the text as given, without cleaning")
+    p.add_argument(
+        "--workers", type=int, default=1, help="processes that clean and sign (default 1; same output)"
+    )
     p.set_defaults(func=cmd_dedup)
 
     p = sub.add_parser(
