@@ -8,11 +8,20 @@ def test_line_breaks_spaces_and_blank_lines():
     assert clean(raw).text == "First line.\n\nSecond line.\nThird\nline."
 
 
-def test_repeated_paragraph_removed():
-    raw = f"{PARA}\n\nMore news.\n\n{PARA}\n\nEnd of story here."
+LONG = " ".join([PARA] * 3)  # a paragraph of over 200 characters
+
+
+def test_repeated_paragraph_removed_next_to_itself_or_when_long():
+    raw = f"{PARA}\n\n{PARA}\n\nMore news.\n\n{LONG}\n\nOther news.\n\n{LONG}\n\nEnd of story here."
     r = clean(raw)
-    assert r.text == f"{PARA}\n\nMore news.\n\nEnd of story here."
-    assert "structure.repeated_paragraph" in r.rules()
+    assert r.text == f"{PARA}\n\nMore news.\n\n{LONG}\n\nOther news.\n\nEnd of story here."
+    assert r.rules()["structure.repeated_paragraph"] == 2
+
+
+def test_short_paragraphs_repeated_further_away_stay():
+    question = "What made you start cooking for a living, and when?"
+    raw = f"Anna Berg\n\n{question}\n\nI was nine.\n\nLena Holm\n\n{question}\n\nAt school."
+    assert clean(raw).text == raw
 
 
 def test_short_repeated_separators_stay():
@@ -38,5 +47,6 @@ def test_headline_kept_when_it_is_all_there_is_or_only_a_prefix():
 
 def test_runs_of_repeated_paragraphs():
     other = "A second paragraph that is long enough to count as one."
-    raw = f"{PARA}\n\n{other}\n\n{PARA}\n\n{PARA}\n\n{other}\n\nEnd."
-    assert clean(raw).text == f"{PARA}\n\n{other}\n\nEnd."
+    raw = f"{LONG}\n\n{other}\n\n{LONG}\n\n{LONG}\n\n{other}\n\nEnd."
+    # Once the long repeats are gone, the second `other` stands right after the first: removed too.
+    assert clean(raw).text == f"{LONG}\n\n{other}\n\nEnd."

@@ -144,7 +144,10 @@ class Cleaner:
                 if mojibake_seen is None:
                     mojibake_seen = unicode.needs_repair(log.text)
                     if mojibake_seen:
+                        before = log.text
                         log.run(name, unicode.repair_lines)
+                        if markup_done and log.text != before:
+                            self._markup(log)  # repaired text can reveal entities ("â€œ#39;")
                 elif mojibake_seen:
                     log.run(name, fix)
             elif name == "structure.repeated_headline":

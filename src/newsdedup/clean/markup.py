@@ -19,7 +19,7 @@ from .edits import Edit
 __all__ = ["fix_broken_entities", "fix_entities", "fix_tags"]
 
 # A well-formed reference: &name; &#123; &#x1F600; (a run of "amp;" after & is double escaping).
-_ENTITY = regex.compile(r"&(?:amp;)*(#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
+_ENTITY = regex.compile(r"&(?:amp;)*(#[0-9]{1,10};|#[xX][0-9a-fA-F]{1,8};|[A-Za-z][A-Za-z0-9]{1,31};)")
 
 # The ampersand lost: numeric references and the names feeds actually emit. Found with a plain
 # scan, then judged by their neighbours (see fix_broken_entities).
@@ -28,13 +28,20 @@ _APOSTROPHE_REFS = ("#39;", "#146;", "#8217;")
 
 
 def _decode(ref: str) -> str | None:
-    """The character(s) an entity body (``amp;``, ``#39;``, ``#x2019;``) stands for, or None."""
+    """The character(s) an entity body (``amp;``, ``#39;``, ``EURO;``) stands for, or None.
+
+    Numeric references follow HTML5 as ``html.unescape`` does (cp1252 for 128-159, U+FFFD out
+    of range, nothing for non-characters); an all-capitals name that HTML does not define is
+    read as its lower-case name, upper-cased (``&SACUTE;`` → ``Ś``), as ftfy does.
+    """
     if ref.startswith("#"):
-        out = html.unescape("&" + ref)  # maps cp1252 references (&#146;) as browsers do
-        if out == "&" + ref or out in ("\x00", "\ufffd") or (out and 0xD800 <= ord(out[0]) <= 0xDFFF):
-            return None
-        return out  # "" for references to non-characters, as html.unescape (and ftfy) drop them
-    return html.entities.html5.get(ref)
+        out = html.unescape("&" + ref)
+        return None if out == "&" + ref else out
+    out = html.entities.html5.get(ref)
+    if out is None and ref[:-1].isupper():
+        lower = html.entities.html5.get(ref.lower())
+        out = lower.upper() if lower is not None else None
+    return out
 
 
 def fix_entities(text: str) -> list[Edit]:

@@ -66,8 +66,13 @@ def fix_blank_lines(text: str) -> list[Edit]:
 
 _PARAGRAPH_SPLIT = re.compile(r"\n[ \t]*\n\s*")
 
-#: A paragraph shorter than this is not removed as a repeat: "***" or "—" separators recur on purpose.
+#: A paragraph repeated right after itself is removed from this length on ("***" or "—"
+#: separators recur on purpose).
 MIN_REPEATED_PARAGRAPH = 40
+#: Further away, only a paragraph of this length is removed as a repeat: a scraper that doubles a
+#: lead or a whole body repeats long prose, while real text repeats short lines on purpose (the same
+#: interview question to each guest, a recurring caption or credit, a meal plan's recurring item).
+MIN_DISTANT_REPEAT = 200
 
 
 def _key(paragraph: str) -> str:
@@ -75,21 +80,25 @@ def _key(paragraph: str) -> str:
 
 
 def fix_repeated_paragraphs(text: str) -> list[Edit]:
-    """Remove a paragraph that repeats an earlier one verbatim (up to whitespace), with its break."""
+    """Remove a paragraph that repeats the one before it verbatim (up to whitespace), or repeats an
+    earlier long one (a doubled lead or body), with its break."""
     if "\n" not in text:
         return []
     edits = []
     seen: set[str] = set()
+    previous = ""  # the last paragraph kept
     prev_end = 0  # end of the previous paragraph, where the break before this one starts
     pos = 0
     for sep in [*_PARAGRAPH_SPLIT.finditer(text), None]:
         end = len(text) if sep is None else sep.start()
         key = _key(text[pos:end])
-        if len(key) >= MIN_REPEATED_PARAGRAPH and key in seen:
+        adjacent = key == previous and len(key) >= MIN_REPEATED_PARAGRAPH
+        if adjacent or (len(key) >= MIN_DISTANT_REPEAT and key in seen):
             # A repeat is never the first paragraph, so a previous one has set prev_end.
             edits.append(Edit("structure.repeated_paragraph", prev_end, end, ""))
         else:
             seen.add(key)
+            previous = key
         prev_end = end
         if sep is not None:
             pos = sep.end()
