@@ -6,7 +6,10 @@ from hypothesis import strategies as st
 
 from newsdedup.dedup.shingles import shingle_batch, shingle_hash, shingles
 
-texts = st.lists(st.text(alphabet=st.sampled_from("ab é東👍 \n\t"), max_size=40), max_size=8)
+texts = st.lists(
+    st.text(alphabet=st.sampled_from("ab é東👍 \n\t\x1c\x85\xa0\u2003\u3000\u2028\ud800"), max_size=40),
+    max_size=8,
+)
 
 
 @given(texts, st.integers(1, 6), st.sampled_from(["word", "char"]))

@@ -69,11 +69,15 @@ def shingles(text: str, n: int = 5, kind: Kind = "word") -> list[bytes]:
     if kind == "char":
         joined = " ".join(words)
         if len(joined) <= n:
-            return [joined.encode()]
-        return [joined[i : i + n].encode() for i in range(len(joined) - n + 1)]
+            return [_utf8(joined)]
+        return [_utf8(joined[i : i + n]) for i in range(len(joined) - n + 1)]
     if len(words) <= n:
-        return [" ".join(words).encode()]
-    return [" ".join(words[i : i + n]).encode() for i in range(len(words) - n + 1)]
+        return [_utf8(" ".join(words))]
+    return [_utf8(" ".join(words[i : i + n])) for i in range(len(words) - n + 1)]
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")  # lone surrogates hash too, never raise
 
 
 def _powers(base: int, n: int) -> np.ndarray:
@@ -141,7 +145,11 @@ def shingle_batch(texts: Sequence[str], n: int = 5, kind: Kind = "word") -> Shin
         raise ValueError(f"shingle size n must be >= 1, got {n}")
     if kind not in ("word", "char"):
         raise ValueError(f"shingle kind must be 'word' or 'char', got {kind!r}")
-    joined = [" ".join(t.split()).encode() for t in texts]
+    if kind == "word":
+        # Words are found in the raw bytes (no per-text split and join): see _hash_words.
+        joined = [t.encode("utf-8", "surrogatepass") for t in texts]
+    else:
+        joined = [" ".join(t.split()).encode("utf-8", "surrogatepass") for t in texts]
     # Hash in chunks of about _CHUNK_BYTES, so the prefix-sum and power tables stay small.
     parts: list[ShingleBatch] = []
     start = size = 0
@@ -164,6 +172,31 @@ def shingle_batch(texts: Sequence[str], n: int = 5, kind: Kind = "word") -> Shin
 _CHUNK_BYTES = 1 << 20
 
 
+# UTF-8 of the non-ASCII characters str.split() splits on (NEL, NBSP, U+1680, U+2000-U+200A,
+# U+2028, U+2029, U+202F, U+205F, U+3000).
+_WIDE_SPACES = tuple(
+    np.frombuffer(chr(c).encode(), dtype=np.uint8) for c in range(0x80, 0x3001) if chr(c).isspace()
+)
+_ASCII_SPACES = np.zeros(256, dtype=bool)
+_ASCII_SPACES[[c for c in range(0x80) if chr(c).isspace()]] = True
+
+
+def _separators(buf: np.ndarray) -> np.ndarray:
+    """Which bytes of ``buf`` belong to whitespace, as ``str.split()`` sees it."""
+    sep = _ASCII_SPACES[buf]
+    if len(buf) and buf.max() >= 0x80:
+        for seq in _WIDE_SPACES:
+            k = len(seq)
+            if len(buf) < k:
+                continue
+            hit = buf[: len(buf) - k + 1] == seq[0]
+            for j in range(1, k):
+                hit &= buf[j : len(buf) - k + 1 + j] == seq[j]
+            for j in range(k):
+                sep[j : len(buf) - k + 1 + j] |= hit
+    return sep
+
+
 def _hash_chunk(joined: list[bytes], n: int, kind: Kind) -> ShingleBatch:
     lengths = np.fromiter((len(j) for j in joined), dtype=np.int64, count=len(joined))
     doc_start = np.zeros(len(joined) + 1, dtype=np.int64)
@@ -172,7 +205,7 @@ def _hash_chunk(joined: list[bytes], n: int, kind: Kind) -> ShingleBatch:
 
     # Unit boundaries (words or characters) as byte offsets into buf, per text.
     if kind == "word":
-        is_sep = (buf == 32) | (buf == 10)
+        is_sep = _separators(buf)
         starts = np.flatnonzero(~is_sep & np.concatenate(([True], is_sep[:-1])))
         ends = np.flatnonzero(~is_sep & np.concatenate((is_sep[1:], [True]))) + 1
     else:
@@ -193,14 +226,31 @@ def _hash_chunk(joined: list[bytes], n: int, kind: Kind) -> ShingleBatch:
     doc = np.repeat(np.arange(len(joined)), counts)
     first = units[doc] + (np.arange(total) - offsets[doc])
     last = np.minimum(first + n - 1, units[doc + 1] - 1)
-    lo = starts[first].astype(np.int64)
-    hi = ends[last].astype(np.int64)
 
     pw, inv = _POWERS.upto(len(buf) + 1)
     with np.errstate(over="ignore"):
         prefix = np.zeros(len(buf) + 1, dtype=np.uint64)
         np.cumsum((buf.astype(np.uint64) + _U64(1)) * pw[: len(buf)], out=prefix[1:])
-        poly = (prefix[hi] - prefix[lo]) * inv[lo]
-        mixed = poly ^ ((hi - lo).astype(np.uint64) * _U64(_LEN_MIX))
+        if kind == "char":
+            lo = starts[first].astype(np.int64)
+            hi = ends[last].astype(np.int64)
+            poly = (prefix[hi] - prefix[lo]) * inv[lo]
+            length = hi - lo
+        else:
+            # The raw text may hold any whitespace between words; the shingle is the words joined
+            # by single spaces. Word k's polynomial, moved to its place g[k] in that normalized
+            # text, plus the space after it, summed over the words: a prefix over words gives
+            # any shingle's polynomial without building the normalized text.
+            s_, e_ = starts.astype(np.int64), ends.astype(np.int64)
+            size = e_ - s_
+            g = np.zeros(len(s_), dtype=np.int64)
+            np.cumsum(size[:-1] + 1, out=g[1:])
+            word = (prefix[e_] - prefix[s_]) * inv[s_]
+            space = _U64(33) * pw[g + size]  # a space byte (32) counts as 33
+            placed = np.zeros(len(s_) + 1, dtype=np.uint64)
+            np.cumsum(word * pw[g] + space, out=placed[1:])
+            poly = (placed[last + 1] - placed[first] - space[last]) * inv[g[first]]
+            length = g[last] + size[last] - g[first]
+        mixed = poly ^ (length.astype(np.uint64) * _U64(_LEN_MIX))
         hashes = (_fmix64(mixed) >> _U64(32)).astype(np.uint32)
     return ShingleBatch(hashes, offsets)
