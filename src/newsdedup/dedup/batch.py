@@ -260,9 +260,10 @@ class Deduplicator:
 
         duplicates: dict[int, tuple[int, float, float]] = {}
         if members:
-            sig = np.concatenate(sig_parts)
-            sizes = np.concatenate(size_parts)
+            sig = _drain(sig_parts)
+            sizes = _drain(size_parts)
             duplicates = self._cluster(sig, sizes, members)
+            del sig, sizes
         outcomes: list[Outcome | None] = [None] * len(ids)
         for local, m in enumerate(members):
             if local in duplicates:
@@ -291,6 +292,19 @@ class Deduplicator:
             return r_, c_, np.asarray(cfg.thresholds.passes(r_, c_))
 
         return assign_clusters(members, verified, match, cfg.keep)
+
+
+def _drain(parts: list[np.ndarray]) -> np.ndarray:
+    """Concatenate ``parts`` into one array, freeing each part once copied (peak: one copy)."""
+    total = sum(len(p) for p in parts)
+    out = np.empty((total, *parts[0].shape[1:]), dtype=parts[0].dtype)
+    pos = 0
+    parts.reverse()
+    while parts:
+        part = parts.pop()
+        out[pos : pos + len(part)] = part
+        pos += len(part)
+    return out
 
 
 def _progress_bar(progress: bool) -> Any:

@@ -2,9 +2,10 @@
 
 Two documents are candidates when all ``r`` slots of at least one of ``b`` bands of their
 signatures are equal, exactly as in ``datasketch.MinHashLSH``. Instead of a hash table per band
-we sort each band's rows and pair the runs of equal rows. A run larger than ``max_bucket``
-(a boilerplate-only band shared by thousands of pages) gives star edges to its first member
-instead of all pairs, which keeps the cost linear; clusters still connect through the star.
+we turn each band's rows into one 64-bit key, sort, and pair the runs of equal keys. A run
+larger than ``max_bucket`` (a boilerplate-only band shared by thousands of pages) gives star
+edges to its smallest member instead of all pairs, which keeps the cost linear; clusters still
+connect through the star.
 """
 
 from __future__ import annotations
@@ -30,19 +31,36 @@ def band_params(
     return lsh.b, lsh.r
 
 
-def _band_groups(band: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Order of rows sorted by band value, and the group id of each row in that order."""
-    rows = np.ascontiguousarray(band).view(np.dtype((np.void, band.dtype.itemsize * band.shape[1]))).ravel()
-    order = np.argsort(rows, kind="stable")
-    srt = rows[order]
-    new = np.ones(len(srt), dtype=bool)
-    new[1:] = srt[1:] != srt[:-1]
-    return order, np.cumsum(new) - 1
+def _band_keys(band: np.ndarray) -> np.ndarray:
+    """One uint64 per row that is equal exactly when the rows are equal.
+
+    Up to two uint32 slots pack into 64 bits exactly. Wider bands are hashed to 64 bits (a
+    MurmurHash3-style mix per slot): two different rows share a key with probability about
+    2^-64, and a candidate pair is verified on its signatures anyway, so such a collision could
+    add a candidate but never a false duplicate.
+    """
+    cols = band.astype(np.uint64)
+    if band.shape[1] == 1:
+        return cols[:, 0].copy()
+    if band.shape[1] == 2:
+        return (cols[:, 0] << np.uint64(32)) | cols[:, 1]
+    key = np.zeros(len(band), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(band.shape[1]):
+            key = (key ^ cols[:, k]) * np.uint64(0x9E3779B97F4A7C15)
+            key ^= key >> np.uint64(29)
+    return key
 
 
-def _pairs_in_runs(order: np.ndarray, group: np.ndarray, max_bucket: int | None) -> np.ndarray:
-    sizes = np.bincount(group)
-    size_of = sizes[group]
+def _pairs_in_runs(key: np.ndarray, max_bucket: int | None) -> np.ndarray:
+    """Pairs of rows with equal keys: all pairs in a run, or star edges from the smallest row of a
+    run longer than ``max_bucket``. Rows as (k, 2) int64, each pair in ascending order."""
+    order = np.argsort(key)
+    srt = key[order]
+    start = np.ones(len(srt), dtype=bool)
+    start[1:] = srt[1:] != srt[:-1]
+    group = np.cumsum(start) - 1
+    size_of = np.bincount(group)[group]
     keep = size_of > 1
     order, group, size_of = order[keep], group[keep], size_of[keep]
     if len(order) == 0:
@@ -54,23 +72,38 @@ def _pairs_in_runs(order: np.ndarray, group: np.ndarray, max_bucket: int | None)
             h_order, h_group = order[huge], group[huge]
             first = np.ones(len(h_group), dtype=bool)
             first[1:] = h_group[1:] != h_group[:-1]
-            # Within a run, order is ascending (stable sort), so the run's first is its minimum.
-            hub = np.repeat(h_order[first], np.diff(np.flatnonzero(np.append(first, True))))
-            spoke = ~first
+            bounds = np.flatnonzero(first)
+            hub = np.repeat(np.minimum.reduceat(h_order, bounds), np.diff(np.append(bounds, len(h_order))))
+            spoke = h_order != hub
             out.append(np.stack([hub[spoke], h_order[spoke]], axis=1))
-            order, group = order[~huge], group[~huge]
+            order, group, size_of = order[~huge], group[~huge], size_of[~huge]
+    # Pair each row with the row d places later in its run, for d = 1, 2, ...; rows of runs no
+    # longer than d drop out, so a few long runs don't make every pass scan every row.
     d = 1
-    while d < len(order):
+    while len(order) > d:
         same = group[:-d] == group[d:]
-        if not same.any():
-            break
         out.append(np.stack([order[:-d][same], order[d:][same]], axis=1))
         d += 1
-    return np.concatenate(out) if out else np.zeros((0, 2), dtype=np.int64)
+        longer = size_of > d
+        if not longer.all():
+            order, group, size_of = order[longer], group[longer], size_of[longer]
+    pairs = np.concatenate(out) if out else np.zeros((0, 2), dtype=np.int64)
+    return np.sort(pairs.astype(np.int64), axis=1)
+
+
+def _unique(keys: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (by sorting: numpy 2's hash-based np.unique is far slower here)."""
+    keys = np.sort(keys)
+    if len(keys) < 2:
+        return keys
+    return keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
 
 
 def candidate_pairs(signatures: np.ndarray, b: int, r: int, *, max_bucket: int | None = 1000) -> np.ndarray:
     """Unique candidate pairs ``(i, j)``, ``i < j``, sorted, as an ``(k, 2)`` int64 array.
+
+    Pairs are kept as one int64 key each (``i * n + j``) and merged band by band, so memory
+    follows the number of distinct candidates, not candidates times bands.
 
     >>> sig = np.array([[1, 2, 3, 4], [1, 2, 9, 9], [5, 6, 7, 8]], dtype=np.uint32)
     >>> candidate_pairs(sig, b=2, r=2).tolist()
@@ -78,15 +111,13 @@ def candidate_pairs(signatures: np.ndarray, b: int, r: int, *, max_bucket: int |
     """
     if b * r > signatures.shape[1]:
         raise ValueError(f"b * r = {b * r} exceeds the signature length {signatures.shape[1]}")
-    found = []
-    for i in range(b):
-        order, group = _band_groups(signatures[:, i * r : (i + 1) * r])
-        found.append(_pairs_in_runs(order, group, max_bucket))
-    pairs = np.concatenate(found) if found else np.zeros((0, 2), dtype=np.int64)
-    if len(pairs) == 0:
-        return pairs.astype(np.int64).reshape(0, 2)
-    pairs = np.sort(pairs.astype(np.int64), axis=1)
-    # One int64 key per pair: unique on a flat array is far faster than unique(axis=0).
     n = np.int64(len(signatures))
-    keys = np.unique(pairs[:, 0] * n + pairs[:, 1])
-    return np.stack([keys // n, keys % n], axis=1)
+    keys = np.zeros(0, dtype=np.int64)
+    pending: list[np.ndarray] = []
+    for i in range(b):
+        pairs = _pairs_in_runs(_band_keys(signatures[:, i * r : (i + 1) * r]), max_bucket)
+        pending.append(_unique(pairs[:, 0] * n + pairs[:, 1]))
+        if len(pending) == 4 or i == b - 1:
+            keys = _unique(np.concatenate([keys, *pending]))
+            pending = []
+    return np.stack([keys // n, keys % n], axis=1) if len(keys) else np.zeros((0, 2), dtype=np.int64)
