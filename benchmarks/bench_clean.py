@@ -28,6 +28,7 @@ import sys
 import time
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import ftfy
@@ -105,34 +106,33 @@ def _norm(text: str) -> str:
     return " ".join(text.translate(_INVISIBLE).split())
 
 
+def _survival(
+    corpus: str, pieces: Callable[[dict], list[str]], what: str, lost: list[str]
+) -> tuple[int, int]:
+    """How many of each record's ``pieces`` that occur in its input still occur after cleaning."""
+    kept = total = 0
+    for r in load(corpus):
+        source = _norm(r["text"])
+        out = _norm(clean(r["text"]).text)
+        for piece in map(_norm, pieces(r)):
+            if piece and piece in source:
+                total += 1
+                if piece in out:
+                    kept += 1
+                else:
+                    lost.append(f"{r['id']} lost {what} {piece[:80]!r}")
+    return kept, total
+
+
 def safety() -> tuple[str, list[str]]:
-    lost = []
-    kept = total = 0
-    for r in load("trafilatura_eval.jsonl"):
-        source = _norm(r["text"])
-        out = _norm(clean(r["text"]).text)
-        for s in r.get("with") or []:
-            s = _norm(s)
-            if s and s in source:
-                total += 1
-                if s in out:
-                    kept += 1
-                else:
-                    lost.append(f"{r['id']} lost must-keep {s!r}")
-    traf = (kept, total)
-    kept = total = 0
-    for r in load("article_extraction_benchmark.jsonl"):
-        source = _norm(r["text"])
-        out = _norm(clean(r["text"]).text)
-        for sentence in _SENTENCE.split(r.get("article_body") or ""):
-            sentence = _norm(sentence)
-            if len(sentence) >= 20 and sentence in source:
-                total += 1
-                if sentence in out:
-                    kept += 1
-                else:
-                    lost.append(f"{r['id']} lost gold sentence {sentence[:80]!r}")
-    aeb = (kept, total)
+    lost: list[str] = []
+    traf = _survival("trafilatura_eval.jsonl", lambda r: r.get("with") or [], "must-keep", lost)
+    aeb = _survival(
+        "article_extraction_benchmark.jsonl",
+        lambda r: [s for s in _SENTENCE.split(r.get("article_body") or "") if len(_norm(s)) >= 20],
+        "gold sentence",
+        lost,
+    )
     both = (traf[0] + aeb[0], traf[1] + aeb[1])
     rows = [
         "| safety: real content that survives cleaning | kept | share | target |",
