@@ -20,7 +20,7 @@ from scipy.sparse.csgraph import connected_components
 __all__ = ["Member", "Policy", "assign_clusters", "canonical_key", "parse_date"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Member:
     """What a canonical-copy policy may look at: one document of a cluster."""
 

@@ -10,7 +10,7 @@ __all__ = ["Outcome", "Status"]
 Status = Literal["kept", "duplicate", "rejected"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """What dedup decided for one record.
 
