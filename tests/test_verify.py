@@ -49,3 +49,33 @@ def test_thresholds_validate():
         Thresholds(1.5)
     with pytest.raises(ValueError):
         Thresholds(0.5, 0.0)
+
+
+AUCTION = (
+    "The Treasury said it will sell {0} billion dlrs of three and six month bills at its regular "
+    "auction next week. The {1} sale will be evenly divided between the three and six month issues "
+    "and will result in a paydown of {2} mln dlrs, as maturing bills total {3} billion dlrs. The bills "
+    "will be issued on {4} and will mature in three and six months."
+)
+
+
+def test_templated_reports_with_other_numbers_are_not_duplicates():
+    a = AUCTION.format("13.2", "April 6", "700", "13.9", "April 9")
+    b = AUCTION.format("12.8", "March 23", "450", "13.25", "March 26")
+    loose = {"threshold": 0.3, "containment_threshold": None, "lsh_threshold": 0.2, "ngram": 3}
+    assert [o.status for o in dedup([a, b], min_number_overlap=None, **loose)] == ["kept", "duplicate"]
+    assert [o.status for o in dedup([a, b], **loose)] == ["kept", "kept"]
+    # A copy that keeps the numbers (and drops a sentence) still matches.
+    c = a.rsplit(" The bills", 1)[0]
+    assert [o.status for o in dedup([a, c], **loose)] == ["kept", "duplicate"]
+
+
+def test_numbers_agree_needs_enough_numbers_on_both_sides():
+    from newsdedup.dedup.verify import number_hashes, numbers_agree
+
+    sets = [number_hashes(t) for t in ("a 1 2 3 4", "a 1 2 9 8", "b 7 7", "c 1 2 3 5")]
+    values = np.concatenate(sets)
+    offsets = np.cumsum([0, *map(len, sets)])
+    pairs = np.array([[0, 1], [0, 2], [0, 3]])
+    assert numbers_agree(values, offsets, pairs, min_overlap=0.6).tolist() == [False, True, True]
+    assert number_hashes("rose 35 to 1200 in 3m").size == 2  # "3m" is no number

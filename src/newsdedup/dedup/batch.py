@@ -22,7 +22,7 @@ from .lsh import band_params, candidate_pairs
 from .outcome import Outcome
 from .shingles import Kind, shingle_batch
 from .signatures import signatures_from_shingles
-from .verify import Thresholds, containment, resemblance, score_pairs
+from .verify import Thresholds, containment, number_hashes, numbers_agree, resemblance, score_pairs
 
 __all__ = ["DedupConfig", "Deduplicator", "dedup"]
 
@@ -38,7 +38,10 @@ class DedupConfig:
     duplicates; ``containment_threshold``: share of the smaller text's shingles found in the
     larger one at which they are duplicates too (truncated or extended copies), None to turn off;
     ``lsh_threshold``: where LSH banding is tuned to propose candidates (below both, so that
-    truncated copies are proposed); ``keep``: which member of a cluster is canonical.
+    truncated copies are proposed); ``min_number_overlap``: when both texts carry three or more
+    distinct numbers, the share of the smaller set of numbers the other must contain (templated
+    reports differ in their numbers, copies keep them), None to turn off; ``keep``: which member
+    of a cluster is canonical.
     """
 
     threshold: float = 0.4
@@ -54,6 +57,7 @@ class DedupConfig:
     clean: bool = True
     fields: Fields = field(default_factory=Fields)
     on_error: OnError = "raise"
+    min_number_overlap: float | None = 0.5
     workers: int = 1
     chunk_size: int = 5000
 
@@ -132,6 +136,7 @@ class _Signed:
     lengths: list[int]  # characters of clean text
     agencies: list[str | None]  # first wire agency the cleaner found
     empty: list[str | None]  # why a record has nothing to compare, or None
+    numbers: list[np.ndarray]  # sorted distinct number hashes per record
 
 
 def _sign(cleaner: Cleaner | None, cfg: DedupConfig, texts: list[str], titles: list[str | None]) -> _Signed:
@@ -161,7 +166,8 @@ def _sign(cleaner: Cleaner | None, cfg: DedupConfig, texts: list[str], titles: l
         empty.append(None if fp.strip() else reason)
     batch = shingle_batch(fingerprints, cfg.ngram, cfg.shingle)
     sig = signatures_from_shingles(batch, num_perm=cfg.num_perm, seed=cfg.seed)
-    return _Signed(sig, batch.set_sizes().astype(np.int32), lengths, agencies, empty)
+    numbers = [number_hashes(fp) for fp in fingerprints] if cfg.min_number_overlap is not None else []
+    return _Signed(sig, batch.set_sizes().astype(np.int32), lengths, agencies, empty, numbers)
 
 
 # Worker-process state, set once per worker by _init_worker (a Cleaner is cheap to rebuild).
@@ -214,6 +220,7 @@ class Deduplicator:
         members: list[Member] = []  # per signed record, in input order
         sig_parts: list[np.ndarray] = []
         size_parts: list[np.ndarray] = []
+        number_parts: list[np.ndarray] = []
         chunk: list[_Valid] = []
         bar = _progress_bar(progress)
 
@@ -228,6 +235,8 @@ class Deduplicator:
                 members.append(Member(v.index, v.id, source, parse_date(v.published_at), signed.lengths[k]))
             sig_parts.append(signed.signatures[ok])
             size_parts.append(signed.sizes[ok])
+            if signed.numbers:
+                number_parts.extend(signed.numbers[k] for k in ok)
             if bar is not None:
                 bar.update(len(valid))
 
@@ -262,8 +271,11 @@ class Deduplicator:
         if members:
             sig = _drain(sig_parts)
             sizes = _drain(size_parts)
-            duplicates = self._cluster(sig, sizes, members)
-            del sig, sizes
+            counts = np.fromiter((len(x) for x in number_parts), dtype=np.int64, count=len(number_parts))
+            numbers = (np.concatenate(number_parts) if number_parts else np.zeros(0, np.uint32), counts)
+            number_parts.clear()
+            duplicates = self._cluster(sig, sizes, numbers, members)
+            del sig, sizes, numbers
         outcomes: list[Outcome | None] = [None] * len(ids)
         for local, m in enumerate(members):
             if local in duplicates:
@@ -278,18 +290,33 @@ class Deduplicator:
         return outcomes  # type: ignore[return-value]
 
     def _cluster(
-        self, sig: np.ndarray, sizes: np.ndarray, members: list[Member]
+        self,
+        sig: np.ndarray,
+        sizes: np.ndarray,
+        numbers: tuple[np.ndarray, np.ndarray],
+        members: list[Member],
     ) -> dict[int, tuple[int, float, float]]:
         cfg = self.config
+        values, counts = numbers
+        offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+
+        def verify(pairs: np.ndarray, res: np.ndarray, cont: np.ndarray) -> np.ndarray:
+            ok = np.asarray(cfg.thresholds.passes(res, cont), dtype=bool)
+            if cfg.min_number_overlap is not None and ok.any():
+                sel = np.flatnonzero(ok)
+                ok[sel] = numbers_agree(values, offsets, pairs[sel], min_overlap=cfg.min_number_overlap)
+            return ok
+
         b, r = band_params(cfg.lsh_threshold, cfg.num_perm, cfg.weights)
         pairs = candidate_pairs(sig, b, r, max_bucket=cfg.max_bucket)
         res, cont = score_pairs(sig, sizes, pairs)
-        verified = pairs[cfg.thresholds.passes(res, cont)] if len(pairs) else pairs
+        verified = pairs[verify(pairs, res, cont)] if len(pairs) else pairs
 
         def match(c: int, others: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             r_ = resemblance(sig[others], sig[c])
             c_ = containment(r_, sizes[others], sizes[c])
-            return r_, c_, np.asarray(cfg.thresholds.passes(r_, c_))
+            return r_, c_, verify(np.stack([others, np.full_like(others, c)], axis=1), r_, c_)
 
         return assign_clusters(members, verified, match, cfg.keep)
 

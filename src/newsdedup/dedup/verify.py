@@ -8,11 +8,13 @@ of the smaller shingle set in the larger follows from it and the exact set sizes
 
 from __future__ import annotations
 
+import re
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Thresholds", "containment", "resemblance", "score_pairs"]
+__all__ = ["Thresholds", "containment", "number_hashes", "numbers_agree", "resemblance", "score_pairs"]
 
 # Pairs scored at a time (rows of two signatures are compared in blocks).
 _BLOCK = 1 << 15
@@ -69,3 +71,40 @@ def score_pairs(
         res[lo : lo + len(p)] = resemblance(signatures[p[:, 0]], signatures[p[:, 1]])
     cont = containment(res, sizes[pairs[:, 0]], sizes[pairs[:, 1]])
     return res, cont
+
+
+# --- numbers ----------------------------------------------------------------------------------
+#
+# Templated news (auction announcements, earnings tables, match results) shares most of its words
+# and differs in its numbers; copies of one story keep the numbers. So a pair whose texts both
+# carry enough numbers must also share most of them: of the smaller set of distinct numbers, at
+# least ``min_overlap`` must be in the other. Truncated and extended copies pass (the smaller set
+# is the shorter text's); different reports on one template do not.
+
+_NUMBER = re.compile(r"(?<!\S)\d+(?!\S)")
+
+
+def number_hashes(fingerprint: str) -> np.ndarray:
+    """Sorted distinct CRC-32s of the number tokens of a fingerprint (``"rose 35 to 1200"``)."""
+    found = {zlib.crc32(n.encode()) for n in _NUMBER.findall(fingerprint)}
+    return np.array(sorted(found), dtype=np.uint32)
+
+
+def numbers_agree(
+    values: np.ndarray, offsets: np.ndarray, pairs: np.ndarray, *, min_overlap: float, min_numbers: int = 3
+) -> np.ndarray:
+    """For each pair, False when both documents have ``min_numbers`` or more distinct numbers and
+    fewer than ``min_overlap`` of the smaller set are in the other; True otherwise.
+
+    Document ``d``'s numbers are ``values[offsets[d]:offsets[d + 1]]`` (sorted, distinct).
+    """
+    counts = np.diff(offsets)
+    ok = np.ones(len(pairs), dtype=bool)
+    judge = np.flatnonzero((counts[pairs[:, 0]] >= min_numbers) & (counts[pairs[:, 1]] >= min_numbers))
+    for k in judge.tolist():
+        a, b = pairs[k]
+        na = values[offsets[a] : offsets[a + 1]]
+        nb = values[offsets[b] : offsets[b + 1]]
+        shared = len(np.intersect1d(na, nb, assume_unique=True))
+        ok[k] = shared >= min_overlap * min(len(na), len(nb))
+    return ok
