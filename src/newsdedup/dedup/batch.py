@@ -139,6 +139,9 @@ class _Signed:
     numbers: list[np.ndarray]  # sorted distinct number hashes per record
 
 
+_NO_WORDS = "no letters or digits to compare"
+
+
 def _sign(cleaner: Cleaner | None, cfg: DedupConfig, texts: list[str], titles: list[str | None]) -> _Signed:
     """Clean, shingle and sign one chunk: the part of a run that parallelises."""
     fingerprints: list[str] = []
@@ -146,24 +149,22 @@ def _sign(cleaner: Cleaner | None, cfg: DedupConfig, texts: list[str], titles: l
     agencies: list[str | None] = []
     empty: list[str | None] = []
     for text, title in zip(texts, titles, strict=True):
+        reason = None
         if cleaner is not None:
             result = cleaner.clean(text, title)
             fp = result.fingerprint
             lengths.append(len(result.text))
             agencies.append(result.meta.agencies[0] if result.meta.agencies else None)
-            removed = ", ".join(sorted(result.rules()))
-            reason = (
-                f"no text left after cleaning (removed by {removed})"
-                if removed
-                else "no letters or digits to compare"
-            )
+            if not fp:
+                removed = ", ".join(sorted(result.rules()))
+                reason = f"no text left after cleaning (removed by {removed})" if removed else _NO_WORDS
         else:
             fp = text
             lengths.append(len(text))
             agencies.append(None)
-            reason = "no letters or digits to compare"
+            reason = None if fp.strip() else _NO_WORDS
         fingerprints.append(fp)
-        empty.append(None if fp.strip() else reason)
+        empty.append(reason)
     batch = shingle_batch(fingerprints, cfg.ngram, cfg.shingle)
     sig = signatures_from_shingles(batch, num_perm=cfg.num_perm, seed=cfg.seed)
     numbers = [number_hashes(fp) for fp in fingerprints] if cfg.min_number_overlap is not None else []

@@ -54,7 +54,7 @@ def parse_date(value: object) -> datetime | None:
     return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
 
 
-def canonical_key(policy: Policy) -> Callable[[Member], tuple] | Callable[[Sequence[Member]], Member]:
+def canonical_key(policy: str | Sequence[str]) -> Callable[[Member], tuple]:
     """The sort key a named or source-priority policy uses (smallest key is kept)."""
     if policy == "first":
         return lambda m: (m.index,)
@@ -66,8 +66,6 @@ def canonical_key(policy: Policy) -> Callable[[Member], tuple] | Callable[[Seque
         raise ValueError(
             f"unknown keep policy {policy!r}: use first, earliest, longest, a source list or a callable"
         )
-    if callable(policy):
-        return policy
     ranks = {s.casefold(): i for i, s in reversed(list(enumerate(policy)))}
     worst = len(ranks)
     return lambda m: (ranks.get((m.source or "").casefold(), worst), m.index)
@@ -86,8 +84,7 @@ def _choose(members: list[Member], policy: Policy) -> Member:
         if chosen not in members:
             raise ValueError("the keep callable must return one of the members it was given")
         return chosen
-    key = canonical_key(policy)
-    return min(members, key=key)  # type: ignore[arg-type]
+    return min(members, key=canonical_key(policy))
 
 
 def assign_clusters(
