@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import boilerplate, markup, structure, unicode
 from .edits import Edit, EditLog, apply_edits, map_offset
@@ -127,6 +128,7 @@ class Cleaner:
                     )
             elif self.options.enabled(name):
                 self._fixes.append((name, fix))
+        self._markup_fixes = [(name, fix) for name, fix in self._fixes if name in _MARKUP]
 
     def clean(self, text: str, title: str | None = None) -> CleanResult:
         """Clean one text; ``title`` (the headline) lets a repeated headline be removed."""
@@ -159,16 +161,17 @@ class Cleaner:
 
     def _markup(self, log: EditLog) -> None:
         """Entities and tags until nothing changes: decoding can reveal a tag, and the reverse."""
-        markup = [(name, fix) for name, fix in self._fixes if name in _MARKUP]
         for _ in range(_MAX_ROUNDS):
             before = log.text
-            for name, fix in markup:
+            for name, fix in self._markup_fixes:
                 log.run(name, fix)
             if log.text == before:
                 break
 
 
-_DEFAULT = Cleaner()
+@lru_cache(maxsize=32)
+def _cleaner(disable: frozenset[str]) -> Cleaner:
+    return Cleaner(disable=disable)
 
 
 def clean(text: str, *, title: str | None = None, disable: Iterable[str] = ()) -> CleanResult:
@@ -178,5 +181,4 @@ def clean(text: str, *, title: str | None = None, disable: Iterable[str] = ()) -
     >>> r.text, r.fingerprint
     ("PARIS (AFP) - It's raining.", 'its raining')
     """
-    cleaner = _DEFAULT if not disable else Cleaner(disable=disable)
-    return cleaner.clean(text, title)
+    return _cleaner(frozenset(disable)).clean(text, title)
