@@ -26,7 +26,10 @@ CASES = {
     ),
     "boilerplate.cookie": (
         ["We use cookies to improve your experience. Accept all"],
-        ["The bakery sold cookies to raise money for the school."],
+        [
+            "The bakery sold cookies to raise money for the school.",
+            "cookie policy and the terms of use that apply to everyone who reads the news",
+        ],
     ),
     "boilerplate.read_more": (
         ["Read more: Bridge closure hits commuters", "Related:", "Most read", "See also"],
@@ -67,3 +70,15 @@ def test_family_can_be_switched_off():
 def test_inline_markers():
     assert clean("The firm said it would… [+2345 chars]").text == "The firm said it would…"
     assert clean("Write to [email protected] today.").text == "Write to today."
+
+
+def test_wrapped_notice_is_recognised_once_reflowed():
+    text = (
+        "The council approved the budget on Monday after a long debate in the town hall.\n\n"
+        "This site uses cookies to help with navigation and to analyse how our services are\n"
+        "used, and to show content from third parties. By using the site you accept our\n"
+        "cookie policy and the terms of use that apply to everyone who reads our pages."
+    )
+    r = clean(text)
+    assert r.text == "The council approved the budget on Monday after a long debate in the town hall."
+    assert clean(r.text).text == r.text

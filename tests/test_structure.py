@@ -50,3 +50,67 @@ def test_runs_of_repeated_paragraphs():
     raw = f"{LONG}\n\n{other}\n\n{LONG}\n\n{LONG}\n\n{other}\n\nEnd."
     # Once the long repeats are gone, the second `other` stands right after the first: removed too.
     assert clean(raw).text == f"{LONG}\n\n{other}\n\nEnd."
+
+
+WRAPPED = (
+    "The harbour authority said on Tuesday that the northern pier\n"
+    "would close for repairs from next month, after divers found\n"
+    "cracks in several of the concrete piles under the old crane.\n"
+    "Work should take about six weeks.\n"
+    "Ferries will use the southern pier while the work goes on and\n"
+    "the timetable will not change, a spokeswoman for the port said."
+)
+
+
+def test_hard_wrapped_paragraphs_are_reflowed():
+    r = clean(WRAPPED)
+    assert r.text == (
+        "The harbour authority said on Tuesday that the northern pier would close for repairs from "
+        "next month, after divers found cracks in several of the concrete piles under the old crane. "
+        "Work should take about six weeks.\n\n"
+        "Ferries will use the southern pier while the work goes on and the timetable will not change, "
+        "a spokeswoman for the port said."
+    )
+    assert "structure.hard_wraps" in r.rules()
+    assert clean(r.text).text == r.text
+
+
+def test_dehyphenation_only_where_the_word_is_known():
+    known = (
+        "Officials said the regional government had approved the plan on Monday after a govern-\n"
+        "ment review found no objection from the council or from residents of the town.\n"
+        "The government will publish the full review next week on its website, officials said."
+    )
+    assert "after a government review" in clean(known).text
+    assert "structure.dehyphenate" in clean(known).rules()
+    unknown = (
+        "The money will come from state- and federal budgets over the next two years, the\n"
+        "minister told reporters, and a further grant is expected from the regional state-\n"
+        "owned bank, which has financed similar projects in the past decade or so as well."
+    )
+    out = clean(unknown).text
+    assert "state- and federal" in out
+    assert "regional state- owned bank" in out  # neither form elsewhere: hyphen and space stay
+    compound = unknown + "\nThe state-owned bank declined to comment on the plan on Tuesday afternoon."
+    assert "regional state-owned bank" in clean(compound).text
+
+
+def test_lists_tables_and_short_lines_are_not_reflowed():
+    listing = (
+        "Results of the vote on Sunday in the three districts:\n- North: 52 percent in favour of the plan\n"
+        "- South: 48 percent in favour of the plan\n- East: 61 percent in favour of the plan"
+    )
+    assert clean(listing).text == listing
+    table = (
+        "Company            Q1 sales      Q2 sales\nAlden Foods        4.1 bln       4.3 bln\n"
+        "Brightway Retail   6.3 bln       6.1 bln"
+    )
+    assert clean(table).text == table
+    address = "Port Authority\n12 Harbour Road\nPort Alder\nWestmark"
+    assert clean(address).text == address
+
+
+def test_widget_lines_inside_a_wrapped_block_are_kept_apart_and_removed():
+    lines = WRAPPED.split("\n")
+    raw = "\n".join([*lines[:2], "Advertisement", *lines[2:]])
+    assert clean(raw).text == clean(WRAPPED).text

@@ -45,14 +45,18 @@ FIXES: tuple[tuple[str, Fix], ...] = (
     ("boilerplate.newsapi_chars", boilerplate.fix_newsapi_chars),
     ("boilerplate.email_protected", boilerplate.fix_email_protected),
     ("structure.line_spaces", structure.fix_line_spaces),
+    ("structure.inner_spaces", structure.fix_inner_spaces),
+    # Hard wraps are judged on lines whose spaces are final; widget lines are kept apart (see
+    # Cleaner), and a notice wrapped over several lines becomes one line the rules can see whole.
+    # Paragraph-level rules come after, on the paragraphs re-flowing makes.
+    ("structure.hard_wraps", structure.fix_hard_wraps),
     ("boilerplate.lines", boilerplate.fix_boilerplate_lines),
     ("structure.repeated_paragraph", structure.fix_repeated_paragraphs),
     ("structure.repeated_headline", structure.fix_repeated_headline),  # called with the title
-    ("structure.inner_spaces", structure.fix_inner_spaces),
     ("structure.blank_lines", structure.fix_blank_lines),
-    # Again, last, where the first pass found something to try: spaces and line trimming can
-    # uncover mojibake ftfy could not decode next to an NBSP ("\xa0â€œ"); without this pass a
-    # second clean() would fix it, breaking idempotence.
+    # Again, last, where the first pass found something to try or the text changed since: spaces,
+    # invisible characters and line trimming can uncover mojibake ftfy could not decode next to
+    # them ("\xa0â€œ"); without this pass a second clean() would fix it, breaking idempotence.
     ("unicode.mojibake", unicode.fix_mojibake),
 )
 
@@ -129,6 +133,10 @@ class Cleaner:
             elif self.options.enabled(name):
                 self._fixes.append((name, fix))
         self._markup_fixes = [(name, fix) for name, fix in self._fixes if name in _MARKUP]
+        # Lines hard wraps keep apart: what the one-line rules would remove. Cookie notices span
+        # lines, so they are re-flowed first and recognised whole.
+        guard = tuple(r for r in self._line_rules if r.name != "boilerplate.cookie")
+        self._standalone = _rule_name_of(guard) if guard else None
 
     def clean(self, text: str, title: str | None = None) -> CleanResult:
         """Clean one text; ``title`` (the headline) lets a repeated headline be removed."""
@@ -137,23 +145,29 @@ class Cleaner:
         log = EditLog(text)
         markup_done = False
         mojibake_seen: bool | None = None  # did the first mojibake pass find anything to try?
+        after_first = text
         for name, fix in self._fixes:
             if name in _MARKUP:
                 if not markup_done:
                     self._markup(log)
                     markup_done = True
             elif name == "unicode.mojibake":
-                if mojibake_seen is None:
+                first = mojibake_seen is None
+                if first:
                     mojibake_seen = unicode.needs_repair(log.text)
-                    if mojibake_seen:
-                        before = log.text
-                        log.run(name, unicode.repair_lines)
-                        if markup_done and log.text != before:
-                            self._markup(log)  # repaired text can reveal entities ("â€œ#39;")
-                elif mojibake_seen:
-                    log.run(name, fix)
+                # The last pass looks again wherever later fixes changed the text: removing a
+                # zero-width space or an NBSP can close up mojibake ("Î\u200b¡").
+                if mojibake_seen or (not first and log.text != after_first):
+                    before = log.text
+                    log.run(name, unicode.repair_lines if first else fix)
+                    if markup_done and log.text != before:
+                        self._markup(log)  # repaired text can reveal entities ("â€œ#39;")
+                if first:
+                    after_first = log.text
             elif name == "structure.repeated_headline":
                 log.run(name, lambda t, fix=fix: fix(t, title))
+            elif name == "structure.hard_wraps":
+                log.run(name, lambda t, fix=fix: fix(t, self._standalone))
             else:
                 log.run(name, fix)
         fingerprint, meta = make_fingerprint(log.text)
@@ -167,6 +181,14 @@ class Cleaner:
                 log.run(name, fix)
             if log.text == before:
                 break
+
+
+def _rule_name_of(rules: tuple[boilerplate.LineRule, ...]) -> Callable[[str], str | None]:
+    def name(line: str) -> str | None:
+        rule = boilerplate.matching_rule(line, rules)
+        return None if rule is None else rule.name
+
+    return name
 
 
 @lru_cache(maxsize=32)

@@ -16,7 +16,14 @@ import regex
 from ._regex import TIMEOUT, edits_from_matches, iter_lines, line_removal
 from .edits import Edit
 
-__all__ = ["RULES", "LineRule", "fix_boilerplate_lines", "fix_email_protected", "fix_newsapi_chars"]
+__all__ = [
+    "RULES",
+    "LineRule",
+    "fix_boilerplate_lines",
+    "fix_email_protected",
+    "fix_newsapi_chars",
+    "matching_rule",
+]
 
 
 @dataclass(frozen=True)
@@ -129,8 +136,13 @@ RULES: tuple[LineRule, ...] = (
     ),
     _rule(
         "boilerplate.cookie",
-        "Cookie and consent notices: 'We use cookies to improve your experience. Accept'.",
-        r".{0,200}\bcookies?\b.{0,200}\b(?:accept|consent|policy|experience|settings|agree)\b.{0,120}",
+        "Cookie and consent notices: 'We use cookies to improve your experience. Accept'. The line must "
+        "open as a notice does, so a wrapped line of prose that mentions a cookie policy stays.",
+        r"(?:(?:we|this (?:web)?site|our (?:web)?site|this page|the site)\b.{0,40}\bcookies?\b"
+        r"|by (?:using|continuing|clicking|browsing)\b.{0,160}\bcookies?\b"
+        r"|(?:accept|manage|reject|allow) (?:all )?cookies\b)"
+        r".{0,300}"
+        r"|cookies? (?:policy|settings|preferences|notice|consent)[.!:]?(?: \w+){0,3}",
         max_len=400,
         keywords=("cookie",),
     ),
@@ -181,22 +193,34 @@ _ALL_PREFIXES = tuple(sorted({p for r in RULES for p in r.prefixes}))
 _ALL_KEYWORDS = tuple(sorted({k for r in RULES for k in r.keywords}))
 
 
+def matching_rule(
+    line: str, rules: tuple[LineRule, ...] = RULES, keywords: tuple[str, ...] = _ALL_KEYWORDS
+) -> LineRule | None:
+    """The first of ``rules`` that matches the whole ``line`` (bullets and spaces trimmed), or None.
+
+    ``keywords`` may be narrowed to those present in the text the line comes from.
+    """
+    core = line.strip(_TRIM)
+    if not core or len(core) > _MAX_LEN:
+        return None
+    lowered = core.lower()
+    if not (lowered.startswith(_ALL_PREFIXES) or any(k in lowered for k in keywords)):
+        return None
+    for rule in rules:
+        if rule.matches(core, lowered):
+            return rule
+    return None
+
+
 def fix_boilerplate_lines(text: str, rules: tuple[LineRule, ...] = RULES) -> list[Edit]:
     """Remove whole lines that one of ``rules`` matches entirely (with the line's newline)."""
-    edits = []
     whole = text.lower()
     keywords = tuple(k for k in _ALL_KEYWORDS if k in whole)  # only these can occur in a line
+    edits = []
     for start, end, line in iter_lines(text):
-        core = line.strip(_TRIM)
-        if not core or len(core) > _MAX_LEN:
-            continue
-        lowered = core.lower()
-        if not (lowered.startswith(_ALL_PREFIXES) or any(k in lowered for k in keywords)):
-            continue
-        for rule in rules:
-            if rule.matches(core, lowered):
-                edits.append(line_removal(rule.name, start, end))
-                break
+        rule = matching_rule(line, rules, keywords)
+        if rule is not None:
+            edits.append(line_removal(rule.name, start, end))
     return edits
 
 

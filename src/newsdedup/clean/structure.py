@@ -4,6 +4,7 @@ and of whole paragraphs."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import regex
 
@@ -12,6 +13,7 @@ from .edits import Edit
 
 __all__ = [
     "fix_blank_lines",
+    "fix_hard_wraps",
     "fix_inner_spaces",
     "fix_line_breaks",
     "fix_line_spaces",
@@ -43,11 +45,105 @@ def fix_line_spaces(text: str) -> list[Edit]:
 _INNER_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
 
 
+def _tabular(line: str) -> bool:
+    """A table row or aligned columns: a tab, or two or more runs of spaces inside the line."""
+    return "\t" in line or len(_INNER_SPACES.findall(line.strip())) >= 2
+
+
 def fix_inner_spaces(text: str) -> list[Edit]:
-    """Collapse runs of spaces between words to one space."""
+    """Collapse runs of spaces between words to one space (not in table rows, whose alignment is
+    their meaning)."""
     if "  " not in text:
         return []
-    return edits_from_matches(_INNER_SPACES, text, "structure.inner_spaces", " ")
+    edits = []
+    for start, _, line in iter_lines(text):
+        if "  " in line and not _tabular(line):
+            edits.extend(
+                Edit("structure.inner_spaces", start + m.start(), start + m.end(), " ")
+                for m in _INNER_SPACES.finditer(line)
+            )
+    return edits
+
+
+#: Hard wraps: a block of lines is re-flowed only when it looks wrapped: at least MIN_WRAP_LINES
+#: lines, the longest at least MIN_WRAP_WIDTH characters, most lines but the last at least
+#: WRAP_FILL of that width, and no list item or table row among them.
+MIN_WRAP_LINES = 3
+MIN_WRAP_WIDTH = 50
+WRAP_FILL = 0.6
+_LIST_ITEM = re.compile(r"(?:[-*•·–—]|\d{1,3}[.)]|[a-z][.)])\s")
+_HYPHENATED = re.compile(r"(\w+)-$")
+_FIRST_WORD = re.compile(r"^([^\W\d_][\w]*)")
+_WORDS = re.compile(r"\w+(?:-\w+)*")
+
+
+def fix_hard_wraps(text: str, standalone: Callable[[str], str | None] | None = None) -> list[Edit]:
+    """Re-flow paragraphs that were hard-wrapped at a fixed width.
+
+    In a block that looks wrapped, a line break after a full line becomes a space, and one after
+    a short line (a paragraph's last line) becomes a paragraph break. A word broken across the
+    lines with a hyphen is joined (``govern-`` / ``ment`` → ``government``, rule
+    ``structure.dehyphenate``) only where the joined word occurs elsewhere in the text; where
+    the hyphenated form does, the hyphen stays (``state-owned``); otherwise the hyphen and a
+    space stay, so ``state- and federal`` keeps its meaning. A line that ``standalone`` names a
+    boilerplate rule for is never joined: inside a wrapped sentence ("Advertisement" between two
+    of its lines) it is removed under that rule's name and the sentence closes up; elsewhere it is
+    set apart as a paragraph of its own, for the line rules.
+    """
+    if text.count("\n") < MIN_WRAP_LINES - 1:
+        return []
+    edits: list[Edit] = []
+    words: set[str] | None = None
+    lines = list(iter_lines(text))
+    i = 0
+    while i < len(lines):
+        if not lines[i][2].strip():
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and lines[j][2].strip():
+            j += 1
+        block = lines[i:j]
+        i = j
+        if len(block) < MIN_WRAP_LINES:
+            continue
+        bodies = [line for _, _, line in block]
+        alone = [standalone(b) if standalone is not None else None for b in bodies]
+        prose = [b for b, a in zip(bodies, alone, strict=True) if a is None]
+        if len(prose) < MIN_WRAP_LINES or any(_LIST_ITEM.match(b) or _tabular(b) for b in prose):
+            continue
+        width = max(len(b) for b in prose)
+        full = [len(b) >= WRAP_FILL * width for b in bodies[:-1]]
+        if width < MIN_WRAP_WIDTH or sum(full) < WRAP_FILL * (len(prose) - 1):
+            continue
+        skip = -1
+        for k, ((_, end, line), is_full, nxt) in enumerate(zip(block[:-1], full, bodies[1:], strict=True)):
+            if k == skip:
+                continue
+            newline = end - 1
+            rule = alone[k + 1]
+            if is_full and rule is not None and k + 2 < len(block) and alone[k + 2] is None:
+                # A widget line inside a wrapped sentence: it goes, and the sentence closes up.
+                edits.append(Edit(rule, newline, block[k + 1][1], " "))
+                skip = k + 1
+                continue
+            if not is_full or alone[k] is not None or rule is not None:
+                edits.append(Edit("structure.hard_wraps", newline, end, "\n\n"))
+                continue
+            hyphen = _HYPHENATED.search(line)
+            head = _FIRST_WORD.match(nxt)
+            if hyphen and head and head.group(1)[0].islower():
+                if words is None:
+                    words = {w.lower() for w in _WORDS.findall(text)}
+                joined = (hyphen.group(1) + head.group(1)).lower()
+                if joined in words:
+                    edits.append(Edit("structure.dehyphenate", newline - 1, end, ""))
+                    continue
+                if f"{hyphen.group(1)}-{head.group(1)}".lower() in words:
+                    edits.append(Edit("structure.hard_wraps", newline, end, ""))
+                    continue
+            edits.append(Edit("structure.hard_wraps", newline, end, " "))
+    return edits
 
 
 _BLANKS = re.compile(r"\A\n+|\n{3,}|\n+\Z")
