@@ -54,10 +54,6 @@ FIXES: tuple[tuple[str, Fix], ...] = (
     ("structure.repeated_paragraph", structure.fix_repeated_paragraphs),
     ("structure.repeated_headline", structure.fix_repeated_headline),  # called with the title
     ("structure.blank_lines", structure.fix_blank_lines),
-    # Again, last, where the first pass found something to try or the text changed since: spaces,
-    # invisible characters and line trimming can uncover mojibake ftfy could not decode next to
-    # them ("\xa0â€œ"); without this pass a second clean() would fix it, breaking idempotence.
-    ("unicode.mojibake", unicode.fix_mojibake),
 )
 
 _MARKUP = ("markup.entities", "markup.broken_entities", "markup.tags")
@@ -139,39 +135,43 @@ class Cleaner:
         self._standalone = _rule_name_of(guard) if guard else None
 
     def clean(self, text: str, title: str | None = None) -> CleanResult:
-        """Clean one text; ``title`` (the headline) lets a repeated headline be removed."""
+        """Clean one text; ``title`` (the headline) lets a repeated headline be removed.
+
+        Where the text holds something ftfy's detector flags, the fixes run again until nothing
+        changes: removing an NBSP, a zero-width space or a line break can close up mojibake ftfy
+        could not decode before ("\xa0â€œ"), and a repair changes what the later fixes see.
+        Text without any (nearly all of it) goes through once.
+        """
         if not isinstance(text, str):
             raise TypeError(f"clean() takes a str, not {type(text).__name__}")
         log = EditLog(text)
+        for _ in range(_MAX_ROUNDS):
+            before = log.text
+            if not self._round(log, title) or log.text == before:
+                break
+        fingerprint, meta = make_fingerprint(log.text)
+        return CleanResult(text=log.text, fingerprint=fingerprint, edits=tuple(log.edits), meta=meta)
+
+    def _round(self, log: EditLog, title: str | None) -> bool:
+        """Every fix once; True when the text looked like it needed a mojibake repair."""
         markup_done = False
-        mojibake_seen: bool | None = None  # did the first mojibake pass find anything to try?
-        after_first = text
+        flagged = False
         for name, fix in self._fixes:
             if name in _MARKUP:
                 if not markup_done:
                     self._markup(log)
                     markup_done = True
             elif name == "unicode.mojibake":
-                first = mojibake_seen is None
-                if first:
-                    mojibake_seen = unicode.needs_repair(log.text)
-                # The last pass looks again wherever later fixes changed the text: removing a
-                # zero-width space or an NBSP can close up mojibake ("Î\u200b¡").
-                if mojibake_seen or (not first and log.text != after_first):
-                    before = log.text
-                    log.run(name, unicode.repair_lines if first else fix)
-                    if markup_done and log.text != before:
-                        self._markup(log)  # repaired text can reveal entities ("â€œ#39;")
-                if first:
-                    after_first = log.text
+                flagged = not log.text.isascii() and unicode.needs_repair(log.text)
+                if flagged:
+                    log.run(name, unicode.repair_lines)
             elif name == "structure.repeated_headline":
                 log.run(name, lambda t, fix=fix: fix(t, title))
             elif name == "structure.hard_wraps":
                 log.run(name, lambda t, fix=fix: fix(t, self._standalone))
             else:
                 log.run(name, fix)
-        fingerprint, meta = make_fingerprint(log.text)
-        return CleanResult(text=log.text, fingerprint=fingerprint, edits=tuple(log.edits), meta=meta)
+        return flagged
 
     def _markup(self, log: EditLog) -> None:
         """Entities and tags until nothing changes: decoding can reveal a tag, and the reverse."""
