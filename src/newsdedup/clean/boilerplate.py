@@ -9,6 +9,7 @@ only things removed inside a line, and only in that exact form.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import regex
@@ -191,20 +192,16 @@ _TRIM = " \t•·|>»›-–—*"
 _MAX_LEN = max(r.max_len for r in RULES)
 _ALL_PREFIXES = tuple(sorted({p for r in RULES for p in r.prefixes}))
 _ALL_KEYWORDS = tuple(sorted({k for r in RULES for k in r.keywords}))
+_ANY_KEYWORD = re.compile("|".join(map(re.escape, _ALL_KEYWORDS)))
 
 
-def matching_rule(
-    line: str, rules: tuple[LineRule, ...] = RULES, keywords: tuple[str, ...] = _ALL_KEYWORDS
-) -> LineRule | None:
-    """The first of ``rules`` that matches the whole ``line`` (bullets and spaces trimmed), or None.
-
-    ``keywords`` may be narrowed to those present in the text the line comes from.
-    """
+def matching_rule(line: str, rules: tuple[LineRule, ...] = RULES) -> LineRule | None:
+    """The first of ``rules`` that matches the whole ``line`` (bullets and spaces trimmed), or None."""
     core = line.strip(_TRIM)
     if not core or len(core) > _MAX_LEN:
         return None
     lowered = core.lower()
-    if not (lowered.startswith(_ALL_PREFIXES) or any(k in lowered for k in keywords)):
+    if not (lowered.startswith(_ALL_PREFIXES) or _ANY_KEYWORD.search(lowered)):
         return None
     for rule in rules:
         if rule.matches(core, lowered):
@@ -214,11 +211,9 @@ def matching_rule(
 
 def fix_boilerplate_lines(text: str, rules: tuple[LineRule, ...] = RULES) -> list[Edit]:
     """Remove whole lines that one of ``rules`` matches entirely (with the line's newline)."""
-    whole = text.lower()
-    keywords = tuple(k for k in _ALL_KEYWORDS if k in whole)  # only these can occur in a line
     edits = []
     for start, end, line in iter_lines(text):
-        rule = matching_rule(line, rules, keywords)
+        rule = matching_rule(line, rules)
         if rule is not None:
             edits.append(line_removal(rule.name, start, end))
     return edits

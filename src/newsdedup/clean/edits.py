@@ -150,7 +150,10 @@ class EditLog:
             group_old = range(lo, hi)
             o_start = old[lo].start if hi > lo and cur_starts[lo] == g_start else to_original(g_start)
             o_end = old[hi - 1].end if hi > lo and cur_ends[hi - 1] == g_end else to_original(g_end)
-            replacement = apply_edits_window(self.text, g_start, g_end, new[i:j])
+            if hi == lo and j == i + 1:
+                replacement = new[i].replacement  # the common case: one edit in untouched text
+            else:
+                replacement = apply_edits_window(self.text, g_start, g_end, new[i:j])
             rules = [old[k].rule for k in group_old] + [e.rule or rule for e in new[i:j]]
             merged.append(Edit(_join_rules(rules), o_start, o_end, replacement))
             used_old.update(group_old)
