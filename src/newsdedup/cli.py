@@ -16,7 +16,7 @@ from .clean import FIXES as CLEAN_FIXES
 from .clean import Cleaner, boilerplate
 from .dedup import DedupConfig, Deduplicator, Outcome
 from .evaluate import pair_scores
-from .io import Fields, InputError, InvalidRecord, atomic_output, read_jsonl, write_jsonl_line
+from .io import Fields, InputError, InvalidRecord, atomic_output, read_jsonl, text_problem, write_jsonl_line
 
 EXIT_INPUT = 2
 
@@ -68,16 +68,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
     with atomic_output(args.output) as out:
         for location, record in rows:
             n += 1
-            if isinstance(record, InvalidRecord) or not isinstance(record.get(fields.text), str):
-                reason = (
-                    record.reason
-                    if isinstance(record, InvalidRecord)
-                    else (
-                        f"missing text field {fields.text!r}"
-                        if fields.text not in record
-                        else f"text field {fields.text!r} is not a string"
-                    )
-                )
+            reason = record.reason if isinstance(record, InvalidRecord) else text_problem(record, fields)
+            if reason is not None:
                 if args.on_error == "raise":
                     raise InputError(location, reason)
                 counts["<rejected>"] += 1

@@ -16,7 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["Fields", "InputError", "InvalidRecord", "atomic_output", "read_jsonl", "write_jsonl_line"]
+__all__ = [
+    "Fields",
+    "InputError",
+    "InvalidRecord",
+    "atomic_output",
+    "describe",
+    "read_jsonl",
+    "text_problem",
+    "write_jsonl_line",
+]
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,21 @@ class InvalidRecord:
     location: str
     reason: str
     raw: str | None = None
+
+
+def describe(value: object) -> str:
+    """A value's kind for an error message: "null", "a int", "a list"."""
+    return "null" if value is None else f"a {type(value).__name__}"
+
+
+def text_problem(record: Mapping[str, Any], fields: Fields) -> str | None:
+    """Why ``record`` has no usable text field, or None when it has one (empty text included)."""
+    if fields.text not in record:
+        return f"missing text field {fields.text!r}"
+    text = record[fields.text]
+    if not isinstance(text, str):
+        return f"text field {fields.text!r} is {describe(text)}, not a string"
+    return None
 
 
 class InputError(ValueError):

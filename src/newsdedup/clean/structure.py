@@ -45,9 +45,12 @@ def fix_line_spaces(text: str) -> list[Edit]:
 _INNER_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
 
 
-def _tabular(line: str) -> bool:
-    """A table row or aligned columns: a tab, or two or more runs of spaces inside the line."""
-    return "\t" in line or len(_INNER_SPACES.findall(line.strip())) >= 2
+def _tabular(line: str, runs: int | None = None) -> bool:
+    """A table row or aligned columns: a tab, or two or more runs of spaces inside the line
+    (``runs``, when the caller has already counted them)."""
+    if runs is None:
+        runs = len(_INNER_SPACES.findall(line))
+    return "\t" in line or runs >= 2
 
 
 def fix_inner_spaces(text: str) -> list[Edit]:
@@ -57,10 +60,12 @@ def fix_inner_spaces(text: str) -> list[Edit]:
         return []
     edits = []
     for start, _, line in iter_lines(text):
-        if "  " in line and not _tabular(line):
+        if "  " not in line:
+            continue
+        runs = list(_INNER_SPACES.finditer(line))
+        if runs and not _tabular(line, len(runs)):
             edits.extend(
-                Edit("structure.inner_spaces", start + m.start(), start + m.end(), " ")
-                for m in _INNER_SPACES.finditer(line)
+                Edit("structure.inner_spaces", start + m.start(), start + m.end(), " ") for m in runs
             )
     return edits
 

@@ -118,7 +118,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufff9-\ufffc]+")
 
 def fix_control_chars(text: str) -> list[Edit]:
     """Remove control characters that have no place in prose (NUL, bell, backspace, ...)."""
-    if text.isprintable() or not _CONTROL.search(text):
+    if text.isprintable():
         return []
     return edits_from_matches(_CONTROL, text, "unicode.control_chars", "")
 

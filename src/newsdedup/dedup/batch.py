@@ -16,7 +16,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ..clean import Cleaner
-from ..io import Fields, InputError, InvalidRecord
+from ..io import Fields, InputError, InvalidRecord, describe, text_problem
 from .cluster import Member, Policy, assign_clusters, parse_date
 from .lsh import band_params, candidate_pairs
 from .outcome import Outcome
@@ -91,8 +91,8 @@ class _Valid:
     published_at: Any
 
 
-def _describe(value: object) -> str:
-    return "null" if value is None else f"a {type(value).__name__}"
+def _is_id(value: object) -> bool:
+    return isinstance(value, (str, int)) and not isinstance(value, bool)
 
 
 def _validate(index: int, item: Record, fields: Fields) -> _Valid | str:
@@ -102,17 +102,16 @@ def _validate(index: int, item: Record, fields: Fields) -> _Valid | str:
     if isinstance(item, str):
         return _Valid(index, index, item, None, None, None) if item.strip() else "empty text"
     if not isinstance(item, Mapping):
-        return f"record is {_describe(item)}, not a str or a mapping"
+        return f"record is {describe(item)}, not a str or a mapping"
     rid = item.get(fields.id)
     if rid is None:
         rid = index
-    elif not isinstance(rid, (str, int)) or isinstance(rid, bool):
-        return f"id field {fields.id!r} is {_describe(rid)}, not a string or integer"
-    if fields.text not in item:
-        return f"missing text field {fields.text!r}"
+    elif not _is_id(rid):
+        return f"id field {fields.id!r} is {describe(rid)}, not a string or integer"
+    problem = text_problem(item, fields)
+    if problem is not None:
+        return problem
     text = item[fields.text]
-    if not isinstance(text, str):
-        return f"text field {fields.text!r} is {_describe(text)}, not a string"
     if not text.strip():
         return "empty text"
     title = item.get(fields.title)
@@ -388,7 +387,7 @@ class _Signer:
 def _id_of(item: Record, index: int, fields: Fields) -> Any:
     if isinstance(item, Mapping):
         rid = item.get(fields.id)
-        if isinstance(rid, (str, int)) and not isinstance(rid, bool):
+        if _is_id(rid):
             return rid
     return index
 
