@@ -1,7 +1,8 @@
-"""Near-duplicate detection: shingles, signatures, LSH, verification, clusters, batch runs."""
+"""Near-duplicate detection: shingles, signatures, LSH, verification, clusters, batch and stream."""
 
 from .batch import DedupConfig, Deduplicator, dedup
 from .cluster import Member
+from .index import IndexFormatError, Match, NearDupIndex
 from .lsh import band_params, candidate_pairs
 from .outcome import Outcome
 from .shingles import shingle_batch, shingle_hash, shingles
@@ -11,7 +12,10 @@ from .verify import Thresholds
 __all__ = [
     "DedupConfig",
     "Deduplicator",
+    "IndexFormatError",
+    "Match",
     "Member",
+    "NearDupIndex",
     "Outcome",
     "Thresholds",
     "band_params",
