@@ -370,3 +370,14 @@ def test_redis_password_is_never_shown(redis_url, redis_name):
 def test_unreachable_redis_is_a_clear_error():
     with pytest.raises(ConnectionError, match="cannot reach Redis"):
         NearDupIndex(storage="unix:///nonexistent/redis.sock")
+
+
+def test_check_many_leaves_the_index_unchanged(redis_url, redis_name):
+    for storage in (None, redis_url):
+        index = NearDupIndex(storage=storage, name=redis_name, chunk_size=10)
+        index.add_many(SAMPLE[:50])
+        before = list(index.ids())
+        checked = list(index.check_many(SAMPLE[50:], start=50))
+        assert list(index.ids()) == before
+        assert checked == dedup(SAMPLE)[50:]
+        assert index.add_many(SAMPLE[50:], start=50) == checked

@@ -184,12 +184,25 @@ class NearDupIndex:
         """
         return self.add_many([record])[0]
 
-    def add_many(self, records: Iterable[Record], *, start: int = 0) -> list[Outcome]:
+    def add_many(
+        self, records: Iterable[Record], *, start: int = 0, locations: Sequence[str] | None = None
+    ) -> list[Outcome]:
         """:meth:`add` for each record, in order, one batch of storage work per chunk.
 
-        Records without an id are named by their position, counted from ``start``.
+        Records without an id are named by their position, counted from ``start``; ``locations``
+        names where each record came from ("news.jsonl:12"), for error messages.
         """
-        return list(self._run(records, start=start, insert=True))
+        return list(self._run(records, start=start, overlay=None, locations=locations))
+
+    def check_many(
+        self, records: Iterable[Record], *, start: int = 0, locations: Sequence[str] | None = None
+    ) -> Iterator[Outcome]:
+        """The outcomes :meth:`add_many` would give, leaving the index as it is.
+
+        The records are deduplicated against the index and among themselves: the ones found
+        kept are held apart for the run (in memory) so later records can match them.
+        """
+        return self._run(records, start=start, overlay=_MemoryStore(self.config), locations=locations)
 
     def query(self, record: Record) -> list[Match]:
         """The indexed articles that ``record`` resembles, best first, without indexing it.
@@ -282,31 +295,50 @@ class NearDupIndex:
             )
         return res, cont, ok
 
-    def _run(self, records: Iterable[Record], *, start: int, insert: bool) -> Iterator[Outcome]:
+    def _run(
+        self,
+        records: Iterable[Record],
+        *,
+        start: int,
+        overlay: _MemoryStore | None,
+        locations: Sequence[str] | None,
+    ) -> Iterator[Outcome]:
         cfg = self.config
         chunk: list[tuple[int, Record]] = []
+        seen: dict[Any, int] = {}  # ids of this run, as batch dedup checks them
         for i, item in enumerate(records, start):
             chunk.append((i, item))
             if len(chunk) >= cfg.chunk_size:
-                yield from self._chunk(chunk, insert)
+                yield from self._chunk(chunk, overlay, locations, start, seen)
                 chunk = []
         if chunk:
-            yield from self._chunk(chunk, insert)
+            yield from self._chunk(chunk, overlay, locations, start, seen)
 
-    def _chunk(self, chunk: list[tuple[int, Record]], insert: bool) -> list[Outcome]:
+    def _chunk(
+        self,
+        chunk: list[tuple[int, Record]],
+        overlay: _MemoryStore | None,
+        locations: Sequence[str] | None,
+        start: int,
+        seen: dict[Any, int],
+    ) -> list[Outcome]:
         cfg = self.config
+
+        def where_is(i: int, item: Record) -> str:
+            if locations is not None:
+                return locations[i - start]
+            return item.location if isinstance(item, InvalidRecord) else f"record {i}"
+
         outcomes: list[Outcome | None] = [None] * len(chunk)
         valid: list[_Valid] = []
         where: list[int] = []  # position in the chunk of each valid record
-        seen: dict[Any, int] = {}
         for pos, (i, item) in enumerate(chunk):
             v = _validate(i, item, cfg.fields)
             if isinstance(v, _Valid) and v.id in seen:
                 v = f"duplicate id {v.id!r} (first used by record {seen[v.id]})"
             if isinstance(v, str):
                 if cfg.on_error == "raise":
-                    location = item.location if isinstance(item, InvalidRecord) else f"record {i}"
-                    raise InputError(location, v)
+                    raise InputError(where_is(i, item), v)
                 rid = item.get(cfg.fields.id, i) if isinstance(item, Mapping) else i
                 outcomes[pos] = Outcome(rid if isinstance(rid, (str, int)) else i, "rejected", reason=v)
                 continue
@@ -316,27 +348,39 @@ class NearDupIndex:
         if valid:
             batch, empty = self._sign(valid)
             in_index = self._store.contains_many(batch.keys)
+            if overlay is not None:
+                in_index = [a or overlay.contains(k) for a, k in zip(in_index, batch.keys, strict=True)]
             for k, v in enumerate(valid):
                 if empty[k] is None and in_index[k]:
                     empty[k] = f"duplicate id {v.id!r} (already in the index)"
-            for k, outcome in enumerate(self._decide(batch, empty, insert)):
+            for k, outcome in enumerate(self._decide(batch, empty, overlay)):
                 if outcome.status == "rejected" and cfg.on_error == "raise":
-                    raise InputError(f"record {valid[k].index}", outcome.reason or "")
+                    raise InputError(where_is(valid[k].index, valid[k].text), outcome.reason or "")
                 outcomes[where[k]] = outcome
         assert all(o is not None for o in outcomes), "every record has exactly one outcome"
         return outcomes  # type: ignore[return-value]
 
-    def _decide(self, batch: _Batch, empty: list[str | None], insert: bool) -> list[Outcome]:
-        """Greedy, in order: each record against the index and the records kept before it here."""
+    def _decide(self, batch: _Batch, empty: list[str | None], overlay: _MemoryStore | None) -> list[Outcome]:
+        """Greedy, in order: each record against the index and the records kept before it here.
+
+        With an ``overlay``, kept records go there instead of into the index.
+        """
         store = self._store
         n = len(batch.keys)
         found = store.candidates(batch.signatures)
         data = store.fetch(sorted({k for f in found for k in f}))
-        watermark = store.watermark()
+        if overlay is not None and len(overlay):
+            more = overlay.candidates(batch.signatures)
+            data.update(overlay.fetch(sorted({k for f in more for k in f})))
+            found = [a | b for a, b in zip(found, more, strict=True)]
+        watermark = store.watermark() if overlay is None else overlay.watermark()
+        if overlay is not None and math.isnan(watermark):
+            watermark = store.watermark()
         window = None if self.window is None else self.window.total_seconds()
         bands = store.band_keys(batch.signatures)  # per record, one key per band
         local: dict[tuple[int, bytes], list[int]] = {}  # (band, key) -> records kept in this chunk
-        seqs = store.reserve(n) if insert else np.zeros(n, dtype=np.int64)
+        # Overlay records come after everything indexed.
+        seqs = store.reserve(n) if overlay is None else overlay.reserve(n) + _OVERLAY_SEQ
         kept: list[int] = []
         outcomes: list[Outcome] = []
         for i in range(n):
@@ -364,15 +408,14 @@ class NearDupIndex:
                 outcomes.append(Outcome(rid, "duplicate", canon, canon, best[1], best[2]))
                 continue
             outcomes.append(Outcome(rid, "kept", rid))
-            if insert:
-                kept.append(i)
-                for b, key in enumerate(bands[i]):
-                    local.setdefault((b, key), []).append(i)
-        if insert:
-            store.insert(batch, kept, seqs)
-            if window is not None and not math.isnan(watermark):
-                store.set_watermark(watermark)
-                store.delete(store.dated_before(watermark - window))
+            kept.append(i)
+            for b, key in enumerate(bands[i]):
+                local.setdefault((b, key), []).append(i)
+        target = store if overlay is None else overlay
+        target.insert(batch, kept, seqs)
+        if window is not None and not math.isnan(watermark):
+            target.set_watermark(watermark)
+            target.delete(target.dated_before(watermark - window))
         return outcomes
 
     # --- persistence -----------------------------------------------------------------------
@@ -659,6 +702,8 @@ class _MemoryStore(_Store):
     def set_watermark(self, ts: float) -> None:
         self._watermark = ts if math.isnan(self._watermark) else max(self._watermark, ts)
 
+
+_OVERLAY_SEQ = 1 << 62
 
 # A packed record: seq, size, date, count of numbers; then the signature and the numbers.
 _HEADER = struct.Struct("<qqdI")
