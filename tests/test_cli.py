@@ -150,3 +150,82 @@ def test_workers_give_byte_identical_output(tmp_path):
     assert main(["dedup", str(src), "-o", str(one), "-q"]) == 0
     assert main(["dedup", str(src), "-o", str(two), "-q", "--workers", "2"]) == 0
     assert one.read_bytes() == two.read_bytes()
+
+
+# --- index and --against -------------------------------------------------------------------------
+
+
+def _split_sample(tmp_path: Path, n: int = 60) -> tuple[Path, Path]:
+    rows = [json.dumps(r) for r in load_sample()]
+    return _write(tmp_path / "old.jsonl", rows[:n]), _write(tmp_path / "new.jsonl", rows[n:])
+
+
+def test_dedup_against_an_index_file_a_corpus_and_redis_agree(tmp_path, redis_url, redis_name):
+    old, new = _split_sample(tmp_path)
+    idx = tmp_path / "news.idx"
+    assert main(["index", "build", str(idx), str(old), "-q"]) == 0
+    assert main(["dedup", str(new), "--against", str(idx), "-o", str(tmp_path / "a.jsonl"), "-q"]) == 0
+    assert main(["dedup", str(new), "--against", str(old), "-o", str(tmp_path / "b.jsonl"), "-q"]) == 0
+    assert main(["index", "build", redis_url, str(old), "--index-name", redis_name, "-q"]) == 0
+    args = ["dedup", str(new), "--against", redis_url, "--index-name", redis_name, "-q"]
+    assert main([*args, "-o", str(tmp_path / "c.jsonl")]) == 0
+    a = (tmp_path / "a.jsonl").read_bytes()
+    assert a == (tmp_path / "b.jsonl").read_bytes() == (tmp_path / "c.jsonl").read_bytes()
+    # The same outcomes as one batch run over old + new, for the new records.
+    main(["dedup", str(_write(tmp_path / "all.jsonl", [json.dumps(r) for r in load_sample()])), "-o",
+          str(tmp_path / "all.out"), "-q"])  # fmt: skip
+    assert _read(tmp_path / "a.jsonl") == _read(tmp_path / "all.out")[60:]
+
+
+def test_update_index_adds_the_kept_records(tmp_path, capsys):
+    old, new = _split_sample(tmp_path)
+    idx = tmp_path / "news.idx"
+    main(["index", "build", str(idx), str(old), "-q"])
+    before = json.loads(_stats(idx, capsys))["articles"]
+    main(["dedup", str(new), "--against", str(idx), "-o", str(tmp_path / "o.jsonl"), "-q"])
+    assert json.loads(_stats(idx, capsys))["articles"] == before  # checking alone changes nothing
+    main(["dedup", str(new), "--against", str(idx), "--update-index", "-o", str(tmp_path / "o.jsonl"), "-q"])
+    kept = sum(r["dedup"]["status"] == "kept" for r in _read(tmp_path / "o.jsonl"))
+    assert json.loads(_stats(idx, capsys))["articles"] == before + kept
+
+
+def _stats(idx: Path, capsys) -> str:
+    capsys.readouterr()
+    assert main(["index", "stats", str(idx)]) == 0
+    return capsys.readouterr().out
+
+
+def test_index_add_and_query(tmp_path):
+    old, new = _split_sample(tmp_path)
+    idx = tmp_path / "news.idx"
+    main(["index", "build", str(idx), str(old), "-q", "-o", str(tmp_path / "built.jsonl")])
+    assert [r["id"] for r in _read(tmp_path / "built.jsonl")] == [r["id"] for r in _read(old)]
+    assert main(["index", "query", str(idx), str(old), "-o", str(tmp_path / "q.jsonl"), "-q"]) == 0
+    rows = _read(tmp_path / "q.jsonl")
+    assert len(rows) == len(_read(old))
+    assert all(any(m["duplicate"] for m in r["matches"]) for r in rows)
+    assert all(
+        set(m) == {"id", "resemblance", "containment", "duplicate"} for r in rows for m in r["matches"]
+    )
+    assert main(["index", "add", str(idx), str(new), "-q", "-o", str(tmp_path / "added.jsonl")]) == 0
+    assert _read(tmp_path / "added.jsonl") == _read_outcomes_of_against(tmp_path, old, new)
+
+
+def _read_outcomes_of_against(tmp_path: Path, old: Path, new: Path) -> list[dict]:
+    main(["dedup", str(new), "--against", str(old), "-o", str(tmp_path / "against.jsonl"), "-q"])
+    return _read(tmp_path / "against.jsonl")
+
+
+def test_index_errors(tmp_path, capsys):
+    old, new = _split_sample(tmp_path)
+    idx = tmp_path / "news.idx"
+    main(["index", "build", str(idx), str(old), "-q"])
+    assert main(["index", "build", str(idx), str(old), "-q"]) == 2
+    assert "exists" in capsys.readouterr().err
+    assert main(["dedup", str(new), "--against", str(old), "--update-index", "-q"]) == 2
+    assert "index file or a Redis URL" in capsys.readouterr().err
+    assert main(["dedup", str(new), "--update-index", "-q"]) == 2
+    (tmp_path / "broken.idx").write_bytes(idx.read_bytes()[:100])
+    assert main(["dedup", str(new), "--against", str(tmp_path / "broken.idx"), "-q"]) == 2
+    assert "corrupt or truncated" in capsys.readouterr().err
+    assert main(["dedup", str(new), "--against", str(idx), "--keep", "longest", "-q"]) == 2

@@ -1,4 +1,4 @@
-"""The ``newsdedup`` command: ``demo``, ``clean``, ``dedup`` and ``rules``."""
+"""The ``newsdedup`` command: ``demo``, ``clean``, ``dedup``, ``index`` and ``rules``."""
 
 from __future__ import annotations
 
@@ -7,14 +7,17 @@ import json
 import sys
 import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from datetime import timedelta
 from importlib import resources
+from pathlib import Path
 from typing import Any, TextIO
 
 from . import __version__
 from .clean import FIXES as CLEAN_FIXES
 from .clean import Cleaner, boilerplate
-from .dedup import DedupConfig, Deduplicator, Outcome
+from .dedup import DedupConfig, Deduplicator, NearDupIndex, Outcome
 from .evaluate import pair_scores
 from .io import Fields, InputError, InvalidRecord, atomic_output, read_jsonl, text_problem, write_jsonl_line
 
@@ -105,8 +108,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 
 def _config(args: argparse.Namespace) -> DedupConfig:
-    keep: Any = args.keep
-    if args.source_priority:
+    keep: Any = getattr(args, "keep", "first")
+    if getattr(args, "source_priority", None):
         keep = [s.strip() for s in args.source_priority.split(",") if s.strip()]
     return DedupConfig(
         threshold=args.threshold,
@@ -119,7 +122,7 @@ def _config(args: argparse.Namespace) -> DedupConfig:
         clean=not args.no_clean,
         fields=_fields(args),
         on_error=args.on_error,
-        workers=args.workers,
+        workers=getattr(args, "workers", 1),
     )
 
 
@@ -150,25 +153,164 @@ def summarize(outcomes: Sequence[Outcome]) -> dict[str, Any]:
 def cmd_dedup(args: argparse.Namespace) -> int:
     config = _config(args)
     start = time.perf_counter()
+    if args.update_index and not args.against:
+        raise ValueError("--update-index needs --against INDEX")
     locations, records = _read(args.input)
-    outcomes = Deduplicator(config).run(
-        _with_line_ids(records, locations, config.fields), progress=_progress(args), locations=locations
-    )
-    with atomic_output(args.output) as out:
-        for location, record, outcome in zip(locations, records, outcomes, strict=True):
-            if isinstance(record, InvalidRecord):
-                row: dict[str, Any] = {"line": _line_number(location), "raw": record.raw}
-            else:
-                row = dict(record)
-            row["dedup"] = outcome.to_dict()
-            write_jsonl_line(out, row)
+    keyed = _with_line_ids(records, locations, config.fields)
+    if args.against:
+        index, save = _against(args, config)
+        if args.update_index:
+            outcomes = index.add_many(_bar(args, keyed, "checking"), locations=locations)
+            if save is not None:
+                index.save(save)
+        else:
+            outcomes = list(index.check_many(_bar(args, keyed, "checking"), locations=locations))
+    else:
+        outcomes = Deduplicator(config).run(keyed, progress=_progress(args), locations=locations)
+    _write_outcomes(args.output, locations, records, outcomes)
     s = summarize(outcomes)
+    against = f" against {args.against} ({len(index)} indexed)" if args.against else ""
     _say(
         args,
-        f"{s['records']} records: {s['kept']} kept, {s['duplicates']} duplicates in {s['clusters']} "
+        f"{s['records']} records{against}: {s['kept']} kept, {s['duplicates']} duplicates in {s['clusters']} "
         f"clusters, {s['rejected']} rejected ({time.perf_counter() - start:.1f} s) -> {args.output}",
     )
     return 0
+
+
+def _row(location: str, record: Mapping[str, Any] | InvalidRecord) -> dict[str, Any]:
+    """The output row of one input line: the record's fields, or the unreadable line itself."""
+    if isinstance(record, InvalidRecord):
+        return {"line": _line_number(location), "raw": record.raw}
+    return dict(record)
+
+
+def _bar(args: argparse.Namespace, items: Sequence[Any], desc: str) -> Iterable[Any]:
+    if not _progress(args):
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=desc, unit="doc", leave=False)
+
+
+def _is_url(target: str) -> bool:
+    return target.startswith(("redis://", "rediss://", "unix://"))
+
+
+def _is_corpus(target: str) -> bool:
+    return target.endswith((".jsonl", ".json", ".ndjson")) or target == "-"
+
+
+def _against(args: argparse.Namespace, config: DedupConfig) -> tuple[NearDupIndex, str | None]:
+    """The index that ``--against`` names, and the file to save it to after an update (if any)."""
+    target = args.against
+    _first_copy(config)
+    if _is_url(target):
+        return NearDupIndex.connect(target, name=args.index_name), None
+    if _is_corpus(target):
+        if args.update_index:
+            raise ValueError("--update-index needs an index file or a Redis URL, not a JSONL corpus")
+        index = NearDupIndex(config)
+        locations, records = _read(target)
+        index.add_many(
+            _bar(args, _with_line_ids(records, locations, config.fields), "indexing"), locations=locations
+        )
+        return index, None
+    return NearDupIndex.load(target), target
+
+
+def _first_copy(config: DedupConfig) -> DedupConfig:
+    """A streaming index keeps the first copy it sees; other policies need a batch run."""
+    if config.keep != "first":
+        raise ValueError(
+            "--against keeps the first copy seen (the indexed one); drop --keep/--source-priority"
+        )
+    return config
+
+
+def _write_outcomes(
+    output: str,
+    locations: Sequence[str],
+    records: Sequence[Mapping[str, Any] | InvalidRecord],
+    outcomes: Sequence[Outcome],
+) -> None:
+    with atomic_output(output) as out:
+        for location, record, outcome in zip(locations, records, outcomes, strict=True):
+            row = _row(location, record)
+            row["dedup"] = outcome.to_dict()
+            write_jsonl_line(out, row)
+
+
+# --- index -------------------------------------------------------------------------------------
+
+
+def _open_index(args: argparse.Namespace, *, create: bool) -> tuple[NearDupIndex, str | None]:
+    """The index at ``args.index`` (a file or a Redis URL) and the file to save it back to."""
+    target = args.index
+    if _is_url(target):
+        if create:
+            window = None if not args.window_hours else timedelta(hours=args.window_hours)
+            return NearDupIndex(_config(args), storage=target, name=args.index_name, window=window), None
+        return NearDupIndex.connect(target, name=args.index_name), None
+    if create:
+        if Path(target).exists() and not args.force:
+            raise ValueError(f"{target} exists; use 'newsdedup index add' to add to it, or --force")
+        window = None if not args.window_hours else timedelta(hours=args.window_hours)
+        return NearDupIndex(_config(args), window=window), target
+    return NearDupIndex.load(target), target
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    start = time.perf_counter()
+    if args.action == "stats":
+        index, _ = _open_index(args, create=False)
+        print(json.dumps(index.stats(), indent=2, ensure_ascii=False))
+        return 0
+    index, save = _open_index(args, create=args.action == "build")
+    # How records are read is the run's choice, not the index's.
+    index.config = replace(index.config, on_error=args.on_error, fields=_fields(args))
+    locations, records = _read(args.input)
+    keyed = _with_line_ids(records, locations, index.config.fields)
+    if args.action == "query":
+        with atomic_output(args.output) as out:
+            for location, record, item in zip(locations, records, _bar(args, keyed, "querying"), strict=True):
+                row = _row(location, record)
+                try:
+                    row["matches"] = [_match_dict(m) for m in index.query(item)]
+                except InputError as err:
+                    if args.on_error == "raise":
+                        raise InputError(location, err.reason) from None
+                    row["matches"] = None
+                    row["reason"] = err.reason
+                write_jsonl_line(out, row)
+        _say(
+            args,
+            f"{len(records)} records queried against {len(index)} indexed "
+            f"({time.perf_counter() - start:.1f} s)",
+        )
+        return 0
+    outcomes = index.add_many(_bar(args, keyed, "indexing"), locations=locations)
+    if save is not None:
+        index.save(save)
+    if args.output is not None:
+        _write_outcomes(args.output, locations, records, outcomes)
+    s = summarize(outcomes)
+    _say(
+        args,
+        f"{s['records']} records: {s['kept']} indexed, {s['duplicates']} duplicates, "
+        f"{s['rejected']} rejected; the index holds {len(index)} articles "
+        f"({time.perf_counter() - start:.1f} s) -> {save or index.storage}",
+    )
+    return 0
+
+
+def _match_dict(m: Any) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "resemblance": round(m.resemblance, 4),
+        "containment": round(m.containment, 4),
+        "duplicate": m.duplicate,
+    }
 
 
 # --- demo --------------------------------------------------------------------------------------
@@ -275,10 +417,14 @@ def _add_fields(p: argparse.ArgumentParser) -> None:
     g.add_argument("--source-field", default="source", help="outlet or agency name, for --source-priority")
 
 
-def _add_common(p: argparse.ArgumentParser) -> None:
+def _add_common(p: argparse.ArgumentParser, output: str | None = "-") -> None:
     p.add_argument("input", help="JSONL file, one record per line ('-' reads stdin)")
     p.add_argument(
-        "-o", "--output", default="-", help="output JSONL file, written atomically ('-': stdout, default)"
+        "-o",
+        "--output",
+        default=output,
+        help="output JSONL file, written atomically ('-': stdout"
+        + (", default)" if output == "-" else "; default: none, only the summary)"),
     )
     p.add_argument(
         "--on-error",
@@ -289,6 +435,39 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary on stderr")
     _add_fields(p)
+
+
+def _add_dedup_settings(p: argparse.ArgumentParser) -> None:
+    d = DedupConfig()
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=d.threshold,
+        help=f"resemblance (estimated Jaccard) at which texts are duplicates (default {d.threshold})",
+    )
+    p.add_argument(
+        "--containment-threshold",
+        type=float,
+        default=d.containment_threshold,
+        help="share of the shorter text contained in the longer at which they are duplicates "
+        f"(truncated/extended copies; default {d.containment_threshold}; 0 turns it off)",
+    )
+    p.add_argument(
+        "--lsh-threshold",
+        type=float,
+        default=d.lsh_threshold,
+        help=f"similarity the LSH bands are tuned for when proposing candidates (default {d.lsh_threshold})",
+    )
+    p.add_argument(
+        "--ngram", type=int, default=d.ngram, help=f"words (or characters) per shingle (default {d.ngram})"
+    )
+    p.add_argument(
+        "--shingle", choices=("word", "char"), default=d.shingle, help="shingle unit (default word)"
+    )
+    p.add_argument(
+        "--num-perm", type=int, default=d.num_perm, help=f"MinHash permutations (default {d.num_perm})"
+    )
+    p.add_argument("--no-clean", action="store_true", help="shingle the text as given, without cleaning")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -342,26 +521,7 @@ def build_parser() -> argparse.ArgumentParser:
         "canonical record), duplicate_of, resemblance, containment, reason.",
     )
     _add_common(p)
-    d = DedupConfig()
-    p.add_argument(
-        "--threshold",
-        type=float,
-        default=d.threshold,
-        help=f"resemblance (estimated Jaccard) at which texts are duplicates (default {d.threshold})",
-    )
-    p.add_argument(
-        "--containment-threshold",
-        type=float,
-        default=d.containment_threshold,
-        help="share of the shorter text contained in the longer at which they are duplicates "
-        f"(truncated/extended copies; default {d.containment_threshold}; 0 turns it off)",
-    )
-    p.add_argument(
-        "--lsh-threshold",
-        type=float,
-        default=d.lsh_threshold,
-        help=f"similarity the LSH bands are tuned for when proposing candidates (default {d.lsh_threshold})",
-    )
+    _add_dedup_settings(p)
     p.add_argument(
         "--keep",
         choices=("first", "earliest", "longest"),
@@ -374,19 +534,51 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep the copy from the first source listed (e.g. Reuters,AP,AFP); overrides --keep",
     )
     p.add_argument(
-        "--ngram", type=int, default=d.ngram, help=f"words (or characters) per shingle (default {d.ngram})"
-    )
-    p.add_argument(
-        "--shingle", choices=("word", "char"), default=d.shingle, help="shingle unit (default word)"
-    )
-    p.add_argument(
-        "--num-perm", type=int, default=d.num_perm, help=f"MinHash permutations (default {d.num_perm})"
-    )
-    p.add_argument("--no-clean", action="store_true", help="shingle the text as given, without cleaning")
-    p.add_argument(
         "--workers", type=int, default=1, help="processes that clean and sign (default 1; same output)"
     )
+    g = p.add_argument_group("against an existing index")
+    g.add_argument(
+        "--against",
+        metavar="INDEX",
+        help="mark the records that duplicate anything in INDEX (an index file, a Redis URL, or a "
+        "JSONL corpus) or an earlier record of the input; the canonical copy is the indexed one",
+    )
+    g.add_argument(
+        "--update-index", action="store_true", help="also add the kept records to INDEX (file or Redis)"
+    )
+    g.add_argument("--index-name", default="newsdedup", help="name of a Redis index (default newsdedup)")
     p.set_defaults(func=cmd_dedup)
+
+    p = sub.add_parser(
+        "index",
+        help="build, grow, query and inspect a near-duplicate index (a file or Redis)",
+        description="A streaming index of kept articles: 'build' makes one from a JSONL corpus, "
+        "'add' checks new records against it and adds the kept ones, 'query' lists each record's "
+        "matches without adding it, 'stats' describes it. INDEX is a file path or a Redis URL "
+        "(redis://host:port/db, unix:///path.sock?db=0).",
+    )
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    for action, text in (
+        ("build", "make a new index from a JSONL corpus (dedup settings as for 'dedup')"),
+        ("add", "check records against the index and add the kept ones"),
+        ("query", "write each record with its matches in the index, adding nothing"),
+        ("stats", "print what the index holds, as JSON"),
+    ):
+        a = actions.add_parser(action, help=text, description=text)
+        a.add_argument("index", metavar="INDEX", help="index file or Redis URL")
+        a.add_argument("--index-name", default="newsdedup", help="name of a Redis index (default newsdedup)")
+        a.set_defaults(func=cmd_index)
+        if action == "stats":
+            continue
+        _add_common(a, output="-" if action == "query" else None)
+        if action == "build":
+            _add_dedup_settings(a)
+            a.add_argument(
+                "--window-hours",
+                type=float,
+                help="forget articles published this long before the newest one seen (default: keep all)",
+            )
+            a.add_argument("--force", action="store_true", help="overwrite an existing index file")
 
     p = sub.add_parser(
         "rules",
@@ -408,11 +600,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INPUT
+    except BrokenPipeError:  # `newsdedup dedup ... | head`
+        sys.stderr.close()
+        return 0
     except (OSError, ValueError) as err:
         print(f"newsdedup: error: {err}", file=sys.stderr)
         return EXIT_INPUT
-    except BrokenPipeError:  # pragma: no cover - `newsdedup dedup ... | head`
-        return 0
 
 
 if __name__ == "__main__":

@@ -454,19 +454,32 @@ class NearDupIndex:
             tmp.unlink(missing_ok=True)
 
     @classmethod
+    def connect(cls, storage: str, *, name: str = "newsdedup") -> NearDupIndex:
+        """Open an existing shared (Redis) index with the settings it was made with."""
+        import redis
+
+        where = f"{_redact(storage)} {name!r}"
+        try:
+            raw = redis.Redis(**redis_connection_kwargs(storage)).get(name.encode() + b":settings")
+        except redis.RedisError as e:
+            raise ConnectionError(f"cannot reach Redis at {_redact(storage)}: {e}") from None
+        if raw is None:
+            raise IndexFormatError(where, "no such index (make one with NearDupIndex(storage=...))")
+        try:
+            settings = json.loads(raw)
+        except ValueError:
+            raise IndexFormatError(where, "the stored settings are not JSON") from None
+        cfg, window, cleaner = _from_settings(settings, where)
+        return cls(cfg, window=window, storage=storage, name=name, cleaner=cleaner)
+
+    @classmethod
     def load(
         cls, path: str | os.PathLike[str], *, storage: str | None = None, name: str = "newsdedup"
     ) -> NearDupIndex:
         """Read an index :meth:`save` wrote; :class:`IndexFormatError` when it cannot be trusted."""
         where = str(path)
         meta, arrays = _read_index_file(where)
-        s = meta["settings"]
-        try:
-            cfg = DedupConfig(**{k: (tuple(s[k]) if k == "weights" else s[k]) for k in _INDEX_SETTINGS})
-            window = None if s["window_seconds"] is None else timedelta(seconds=s["window_seconds"])
-            cleaner = Cleaner(disable=s["disable"]) if cfg.clean else None
-        except (KeyError, TypeError, ValueError) as e:
-            raise IndexFormatError(where, f"settings are not valid: {e}") from None
+        cfg, window, cleaner = _from_settings(meta["settings"], where)
         n = len(meta["ids"])
         if arrays["signatures"].shape != (n, cfg.num_perm):
             shape = arrays["signatures"].shape
@@ -489,6 +502,17 @@ class NearDupIndex:
         if meta["watermark"] is not None:
             index._store.set_watermark(float(meta["watermark"]))
         return index
+
+
+def _from_settings(s: Mapping[str, Any], where: str) -> tuple[DedupConfig, timedelta | None, Cleaner | None]:
+    """The config, window and cleaner that stored settings describe."""
+    try:
+        cfg = DedupConfig(**{k: (tuple(s[k]) if k == "weights" else s[k]) for k in _INDEX_SETTINGS})
+        window = None if s["window_seconds"] is None else timedelta(seconds=s["window_seconds"])
+        cleaner = Cleaner(disable=s["disable"]) if cfg.clean else None
+    except (KeyError, TypeError, ValueError) as e:
+        raise IndexFormatError(where, f"settings are not valid: {e}") from None
+    return cfg, window, cleaner
 
 
 def _checksum(arrays: Mapping[str, np.ndarray]) -> str:
