@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from newsdedup import DedupConfig, IndexFormatError, InputError, Match, NearDupIndex, dedup
 from newsdedup.cli import load_sample
+from newsdedup.dedup.batch import _validate
 from newsdedup.dedup.index import FORMAT_VERSION, _read_index_file
 
 SAMPLE = load_sample()
@@ -381,3 +382,28 @@ def test_check_many_leaves_the_index_unchanged(redis_url, redis_name):
         assert list(index.ids()) == before
         assert checked == dedup(SAMPLE)[50:]
         assert index.add_many(SAMPLE[50:], start=50) == checked
+
+
+def test_redis_layout_is_datasketchs_own(redis_url, redis_name):
+    from datasketch import LeanMinHash, MinHashLSH
+
+    from newsdedup.dedup.index import redis_connection_kwargs
+
+    index = NearDupIndex(storage=redis_url, name=redis_name)
+    index.add_many(SAMPLE)
+    lsh = MinHashLSH(
+        threshold=index.config.lsh_threshold,
+        num_perm=index.config.num_perm,
+        storage_config={
+            "type": "redis",
+            "basename": redis_name.encode(),
+            "redis": redis_connection_kwargs(redis_url),
+        },
+        prepickle=False,
+    )
+    for record in SAMPLE[:20]:
+        batch, _ = index._sign([_validate(0, record, index.config.fields)])
+        m = LeanMinHash(seed=1, hashvalues=batch.signatures[0], scheme="affine32")
+        expected = {json.dumps(x.id).encode() for x in index.query(record)}
+        assert set(lsh.query(m)) == expected
+    assert set(lsh.keys.keys()) == {json.dumps(i).encode() for i in index.ids()}

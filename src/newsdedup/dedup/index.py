@@ -729,6 +729,56 @@ class _MemoryStore(_Store):
 
 _OVERLAY_SEQ = 1 << 62
 
+# Articles per Redis script call: each call is atomic, so it blocks other clients while it runs.
+_SCRIPT_SLICE = 500
+
+# datasketch's Redis layout (storage.RedisSetStorage / RedisListStorage): a bucket table is a hash
+# H -> table..H and a set table..H of keys; the keys table is a hash key -> keys..key and a list
+# keys..key of the key's bucket H values, band by band.
+_INSERT_LUA = """
+local b = tonumber(ARGV[1])
+local n = tonumber(ARGV[2])
+local pos = 3 + b
+for _ = 1, n do
+  local key, raw, date = ARGV[pos], ARGV[pos + 1], ARGV[pos + 2]
+  pos = pos + 3
+  redis.call('HSET', KEYS[1], key, raw)
+  if date ~= '' then redis.call('ZADD', KEYS[2], date, key) end
+  local listed = KEYS[3] .. key
+  redis.call('HSET', KEYS[3], key, listed)
+  redis.call('DEL', listed)
+  for i = 1, b do
+    local table, h = ARGV[2 + i], ARGV[pos]
+    pos = pos + 1
+    redis.call('HSET', table, h, table .. h)
+    redis.call('SADD', table .. h, key)
+    redis.call('RPUSH', listed, h)
+  end
+end
+return n
+"""
+
+_QUERY_LUA = """
+local b = tonumber(ARGV[1])
+local n = tonumber(ARGV[2])
+local pos = 3 + b
+local out = {}
+for a = 1, n do
+  local seen, found = {}, {}
+  for i = 1, b do
+    for _, key in ipairs(redis.call('SMEMBERS', ARGV[2 + i] .. ARGV[pos])) do
+      if not seen[key] then
+        seen[key] = true
+        found[#found + 1] = key
+      end
+    end
+    pos = pos + 1
+  end
+  out[a] = found
+end
+return out
+"""
+
 # A packed record: seq, size, date, count of numbers; then the signature and the numbers.
 _HEADER = struct.Struct("<qqdI")
 
@@ -788,6 +838,10 @@ class _RedisStore(_Store):
         super().__init__(cfg, {"type": "redis", "basename": self._name, "redis": kwargs})
         self._records_key = self._name + b":records"
         self._dates_key = self._name + b":dates"
+        self._tables = [t._name for t in self.lsh.hashtables]
+        self._keys_table = self.lsh.keys._name
+        self._insert_script = self._redis.register_script(_INSERT_LUA)
+        self._query_script = self._redis.register_script(_QUERY_LUA)
 
     def describe(self) -> str:
         return self._url
@@ -807,15 +861,16 @@ class _RedisStore(_Store):
         return [bool(x) for x in pipe.execute()]
 
     def candidates(self, signatures: np.ndarray) -> list[set[bytes]]:
-        # One pipelined round for the whole chunk; MinHashLSH.query would make one per band.
+        # One script call per slice of the chunk; MinHashLSH.query makes one round trip per band.
         bands = self.band_keys(signatures)
-        pipe = self._redis.pipeline(transaction=False)
-        for row in bands:
-            for table, key in zip(self.lsh.hashtables, row, strict=True):
-                pipe.smembers(table.redis_key(key))
-        found = pipe.execute()
-        b = len(self.lsh.hashtables)
-        return [set().union(*found[i * b : (i + 1) * b]) for i in range(len(bands))]
+        out: list[set[bytes]] = []
+        for lo in range(0, len(bands), _SCRIPT_SLICE):
+            part = bands[lo : lo + _SCRIPT_SLICE]
+            found = self._query_script(
+                args=[len(self._tables), len(part), *self._tables, *(h for row in part for h in row)]
+            )
+            out.extend(set(f) for f in found)
+        return out
 
     def fetch(self, keys: Sequence[bytes]) -> dict[bytes, _Stored]:
         if not keys:
@@ -834,23 +889,19 @@ class _RedisStore(_Store):
         return _Stored(key, seq, body[: self.num_perm], size, body[self.num_perm :], date)
 
     def insert(self, batch: _Batch, which: list[int], seqs: np.ndarray) -> None:
-        if not which:
-            return
-        # Records first, then the LSH tables: a crash in between leaves records that no query
-        # finds (harmless, and overwritten when the same ids are added again), never LSH entries
-        # pointing at nothing.
-        pipe = self._redis.pipeline(transaction=False)
-        for i in which:
-            numbers = np.asarray(batch.numbers[i], dtype=np.uint32)
-            raw = _HEADER.pack(int(seqs[i]), int(batch.sizes[i]), float(batch.dates[i]), len(numbers))
-            raw += np.asarray(batch.signatures[i], dtype=np.uint32).tobytes() + numbers.tobytes()
-            pipe.hset(self._records_key, batch.keys[i], raw)
-            if not math.isnan(batch.dates[i]):
-                pipe.zadd(self._dates_key, {batch.keys[i]: float(batch.dates[i])})
-        pipe.execute()
-        with self.lsh.insertion_session(buffer_size=max(1000, 30 * len(which))) as session:
-            for i in which:
-                session.insert(batch.keys[i], _lean(batch.signatures[i], self.seed), check_duplication=False)
+        # Each slice goes in as one script, so a record and its LSH entries are written together or
+        # not at all (a script is atomic in Redis); the layout is datasketch's own, so a
+        # MinHashLSH with the same basename finds what was inserted here.
+        bands = self.band_keys(batch.signatures[which]) if which else []
+        for lo in range(0, len(which), _SCRIPT_SLICE):
+            args: list[Any] = [len(self._tables), len(which[lo : lo + _SCRIPT_SLICE]), *self._tables]
+            for i, hs in zip(which[lo : lo + _SCRIPT_SLICE], bands[lo : lo + _SCRIPT_SLICE], strict=True):
+                numbers = np.asarray(batch.numbers[i], dtype=np.uint32)
+                raw = _HEADER.pack(int(seqs[i]), int(batch.sizes[i]), float(batch.dates[i]), len(numbers))
+                raw += np.asarray(batch.signatures[i], dtype=np.uint32).tobytes() + numbers.tobytes()
+                date = "" if math.isnan(batch.dates[i]) else repr(float(batch.dates[i]))
+                args += [batch.keys[i], raw, date, *hs]
+            self._insert_script(keys=[self._records_key, self._dates_key, self._keys_table], args=args)
 
     def delete(self, keys: Iterable[bytes]) -> int:
         wanted = list(keys)
