@@ -407,3 +407,19 @@ def test_redis_layout_is_datasketchs_own(redis_url, redis_name):
         expected = {json.dumps(x.id).encode() for x in index.query(record)}
         assert set(lsh.query(m)) == expected
     assert set(lsh.keys.keys()) == {json.dumps(i).encode() for i in index.ids()}
+
+
+def test_a_windowed_stream_stays_bounded():
+    index = NearDupIndex(window=timedelta(hours=1))
+    start = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    for k in range(6000):
+        t = (start + timedelta(minutes=k)).isoformat()
+        index.add_many(
+            [{"id": k, "text": f"Bulletin {k}: the river at gauge {k} read {k % 97} cm.", "published_at": t}]
+        )
+    assert len(index) <= 62
+    assert len(index._store._keys) < 4096 + 2 * 62  # removed slots were compacted away
+    assert (
+        index.add({"id": "x", "text": "Bulletin 5999: the river at gauge 5999 read 82 cm."}).status
+        == "duplicate"
+    )

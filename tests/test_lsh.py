@@ -54,3 +54,37 @@ def test_pairs_are_sorted_unique_and_typed():
     sig = np.array([[1, 1], [1, 1], [2, 2]], dtype=np.uint32)
     pairs = candidate_pairs(sig, 2, 1)
     assert pairs.dtype == np.int64 and pairs.tolist() == [[0, 1]]
+
+
+@settings(max_examples=40)
+@given(
+    st.integers(0, 2**31),
+    st.sampled_from([(8, 2), (4, 3), (16, 1), (4, 4)]),
+    st.integers(1, 60),
+    st.integers(1, 50),
+)
+def test_band_index_finds_what_datasketch_finds(seed, br, n, buffer):
+    from datasketch import LeanMinHash
+
+    from newsdedup.dedup.lsh import BandIndex
+
+    b, r = br
+    rng = np.random.default_rng(seed)
+    sig = rng.integers(0, 3, size=(n, 16), dtype=np.uint32)  # few values: many shared bands
+    index = BandIndex(b, r, buffer=buffer)  # small buffers: merges happen along the way
+    lsh = MinHashLSH(num_perm=16, params=(b, r))
+    removed = set()
+    for lo in range(0, n, 7):
+        rows = list(range(lo, min(n, lo + 7)))
+        index.add(rows, sig[rows])
+        for i in rows:
+            lsh.insert(i, LeanMinHash(seed=1, hashvalues=sig[i], scheme="affine32"))
+        for i in rows:
+            if rng.random() < 0.2:
+                index.remove(i)
+                lsh.remove(i)
+                removed.add(i)
+    queries = rng.integers(0, 3, size=(10, 16), dtype=np.uint32)
+    found = index.query(np.concatenate([sig, queries]))
+    for q, got in zip(np.concatenate([sig, queries]), found, strict=True):
+        assert got == set(lsh.query(LeanMinHash(seed=1, hashvalues=q, scheme="affine32")))
