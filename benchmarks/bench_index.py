@@ -37,11 +37,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import _cipher, reuters_stories
-from wire import OUTLETS, agency_copy, republish, timestamp
-
 from newsdedup import NearDupIndex
 from newsdedup.dedup.batch import _validate
 from newsdedup.dedup.index import _lean
+from wire import OUTLETS, agency_copy, republish, timestamp
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -64,7 +63,11 @@ def distinct_stories(n: int, stories: list[dict], offset: int = 0) -> Iterator[t
         round_ = k // len(stories)
         if round_:
             story = _cipher(story, round_)
-        rec = {"id": f"s{k}", **agency_copy(story), "published_at": timestamp(start + timedelta(minutes=k), 0)}
+        rec = {
+            "id": f"s{k}",
+            **agency_copy(story),
+            "published_at": timestamp(start + timedelta(minutes=k), 0),
+        }
         yield story, rec
 
 
@@ -94,7 +97,8 @@ def latency(n: int, probes: int, stories: list[dict]) -> dict:
     gc.collect()
     per_article_kb = (rss_mb() - before) * 1024 / len(index)
     probe_records = [
-        {"id": f"copy{i}", **republish(story, rng.choice(OUTLETS), rng)[0]} for i, story in enumerate(copies_of)
+        {"id": f"copy{i}", **republish(story, rng.choice(OUTLETS), rng)[0]}
+        for i, story in enumerate(copies_of)
     ]
     probe_records += [rec for _, rec in distinct_stories(probes - len(probe_records), stories, offset=n)]
     rng.shuffle(probe_records)
@@ -108,7 +112,9 @@ def latency(n: int, probes: int, stories: list[dict]) -> dict:
         statuses.append(index.add(rec).status)
         a_e2e.append(time.perf_counter() - t)
     # Index work alone: the same calls on records already signed.
-    signed = [index._sign([_validate(0, {**r, "id": f"{r['id']}+"}, index.config.fields)])[0] for r in probe_records]
+    signed = [
+        index._sign([_validate(0, {**r, "id": f"{r['id']}+"}, index.config.fields)])[0] for r in probe_records
+    ]
     q_idx, a_idx = [], []
     store = index._store
     for b in signed:
@@ -130,24 +136,37 @@ def latency(n: int, probes: int, stories: list[dict]) -> dict:
         "add_e2e": _percentiles(a_e2e),
         "query_idx": _percentiles(q_idx),
         "add_idx": _percentiles(a_idx),
-        "duplicates": statuses.count("duplicate"),
         "copies": len(copies_of),
-        "probes": len(probe_records),
+        "copies_found": sum(
+            s == "duplicate"
+            for r, s in zip(probe_records, statuses, strict=True)
+            if r["id"].startswith("copy")
+        ),
+        "new": len(probe_records) - len(copies_of),
+        "new_flagged": sum(
+            s == "duplicate"
+            for r, s in zip(probe_records, statuses, strict=True)
+            if not r["id"].startswith("copy")
+        ),
     }
 
 
 def latency_table(results: list[dict]) -> str:
-    rows = [
-        "| indexed articles | fill (docs/s) | memory per article | query p50 / p99 (index) | add p50 / p99 (index) "
-        "| query p50 / p99 (end to end) | add p50 / p99 (end to end) | copies found |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
+    head = (
+        "| indexed articles | fill (docs/s) | memory per article | query p50 / p99 (index) "
+        "| add p50 / p99 (index) | query p50 / p99 (end to end) | add p50 / p99 (end to end) "
+        "| copies found | new stories flagged |"
+    )
+    rows = [head, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+
+    def ms(pair: tuple[float, float]) -> str:
+        return f"{pair[0]:.2f} / {pair[1]:.2f} ms"
+
     for r in results:
         rows.append(
             f"| {r['indexed']:,} | {r['fill_rate']:,.0f} | {r['kb_per_article']:.1f} KB "
-            f"| {r['query_idx'][0]:.2f} / {r['query_idx'][1]:.2f} ms | {r['add_idx'][0]:.2f} / {r['add_idx'][1]:.2f} ms "
-            f"| {r['query_e2e'][0]:.2f} / {r['query_e2e'][1]:.2f} ms | {r['add_e2e'][0]:.2f} / {r['add_e2e'][1]:.2f} ms "
-            f"| {r['duplicates']:,} of {r['copies']:,} |"
+            f"| {ms(r['query_idx'])} | {ms(r['add_idx'])} | {ms(r['query_e2e'])} | {ms(r['add_e2e'])} "
+            f"| {r['copies_found']:,} of {r['copies']:,} | {r['new_flagged']:,} of {r['new']:,} |"
         )
     return "\n".join(rows)
 
@@ -243,12 +262,13 @@ def redis_table(url: str, docs: int, one_at_a_time: int, stories: list[dict]) ->
     rows.append("| system | articles | inserts/s | queries/s | insert ratio | query ratio |")
     rows.append("|---|---:|---:|---:|---:|---:|")
     rows.append(
-        f"| newsdedup NearDupIndex (one server-side script per 500 articles) | {docs:,} | {ours_insert:,.0f} | {ours_query:,.0f} "
+        f"| newsdedup NearDupIndex (one server-side script per 500 articles) | {docs:,} "
+        f"| {ours_insert:,.0f} | {ours_query:,.0f} "
         f"| **{ours_insert / ds_insert:.1f}x** | **{ours_query / ds_query:.1f}x** |"
     )
     rows.append(
-        f"| datasketch MinHashLSH Redis, one call at a time | {one_at_a_time:,} | {ds_insert:,.0f} | {ds_query:,.0f} "
-        "| 1.0x | 1.0x |"
+        f"| datasketch MinHashLSH Redis, one call at a time | {one_at_a_time:,} "
+        f"| {ds_insert:,.0f} | {ds_query:,.0f} | 1.0x | 1.0x |"
     )
     rows.append(
         f"| datasketch MinHashLSH Redis, insertion_session | {one_at_a_time:,} | {ds_session:,.0f} | n/a "
@@ -290,7 +310,12 @@ def main() -> int:
         if url is None:
             url, proc, tmp = start_redis()
         try:
-            parts += ["", "## Redis storage", "", redis_table(url, args.redis_docs, args.one_at_a_time, stories)]
+            parts += [
+                "",
+                "## Redis storage",
+                "",
+                redis_table(url, args.redis_docs, args.one_at_a_time, stories),
+            ]
         finally:
             if proc is not None:
                 proc.terminate()
@@ -299,8 +324,10 @@ def main() -> int:
     text = "\n".join(parts) + "\n"
     print(text)
     RESULTS.mkdir(exist_ok=True)
-    suffix = "" if args.only is None and args.sizes == [100_000, 1_000_000] else "-" + "-".join(
-        [args.only or "all", *map(str, args.sizes)]
+    suffix = (
+        ""
+        if args.only is None and args.sizes == [100_000, 1_000_000]
+        else "-" + "-".join([args.only or "all", *map(str, args.sizes)])
     )
     (RESULTS / f"bench_index{suffix}.md").write_text(text, encoding="utf-8")
     return 0

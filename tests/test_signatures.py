@@ -4,16 +4,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdedup import minhash_signatures
+from newsdedup.dedup import signatures
 from newsdedup.dedup.shingles import shingle_hash, shingles
 
 words = st.sampled_from(["storm", "port", "said", "the", "on", "Monday", "é", "東京", "1,200", "—"])
 docs = st.lists(st.lists(words, max_size=40).map(" ".join), min_size=1, max_size=6)
 
 
-@settings(max_examples=60)
-@given(docs, st.sampled_from([16, 64, 128]), st.integers(0, 2**16), st.integers(1, 5))
-def test_signatures_equal_datasketch(texts, num_perm, seed, ngram):
-    sig = minhash_signatures(texts, num_perm=num_perm, seed=seed, ngram=ngram)
+@settings(max_examples=80)
+@given(docs, st.sampled_from([16, 64, 128]), st.integers(0, 2**16), st.integers(1, 5), st.booleans())
+def test_signatures_equal_datasketch(texts, num_perm, seed, ngram, matrix):
+    # Both ways of computing a block: the (permutations x shingles) matrix and a pass per permutation.
+    small, signatures._SMALL = signatures._SMALL, (1 << 30 if matrix else 0)
+    try:
+        sig = minhash_signatures(texts, num_perm=num_perm, seed=seed, ngram=ngram)
+    finally:
+        signatures._SMALL = small
     assert sig.shape == (len(texts), num_perm) and sig.dtype == np.uint32
     for text, row in zip(texts, sig, strict=True):
         m = MinHash(num_perm=num_perm, seed=seed, hashfunc=shingle_hash, scheme="affine32")

@@ -136,13 +136,12 @@ def band_keys(signatures: np.ndarray, b: int, r: int) -> np.ndarray:
     only add a candidate, which verification then scores.
     """
     n = len(signatures)
-    keys = np.empty((n, b), dtype=np.uint64)
+    rows = np.ascontiguousarray(signatures[:, : b * r]).reshape(n * b, r)  # every band of every row
+    salt = np.arange(1, b + 1, dtype=np.uint64) * _BAND_SALT
     with np.errstate(over="ignore"):
-        for i in range(b):
-            k = _band_keys(signatures[:, i * r : (i + 1) * r]) ^ (np.uint64(i + 1) * _BAND_SALT)
-            k = (k ^ (k >> np.uint64(31))) * np.uint64(0xBF58476D1CE4E5B9)
-            keys[:, i] = k ^ (k >> np.uint64(27))
-    return keys
+        k = _band_keys(rows).reshape(n, b) ^ salt
+        k = (k ^ (k >> np.uint64(31))) * np.uint64(0xBF58476D1CE4E5B9)
+        return k ^ (k >> np.uint64(27))
 
 
 class BandIndex:

@@ -27,6 +27,9 @@ EMPTY = np.uint32(0xFFFFFFFF)
 
 # Shingles processed at a time: one uint32 scratch vector of this length (16 MiB).
 _CHUNK = 1 << 22
+# Below this many (shingle, permutation) values, one (permutations x shingles) matrix is cheaper
+# than a pass per permutation: the case of one article at a time in the streaming index.
+_SMALL = 1 << 16
 
 
 @lru_cache(maxsize=16)
@@ -73,6 +76,9 @@ def signatures_from_shingles(batch: ShingleBatch, *, num_perm: int = 128, seed: 
             hi = offsets[docs[-1] + 1]
             if hi - lo > _CHUNK:
                 sig[docs[0]] = _one_long_document(mixed[lo:hi], a, b, scratch)
+            elif (hi - lo) * num_perm <= _SMALL:
+                values = mixed[lo:hi][None, :] * a[:, None] + b[:, None]
+                sig[docs] = np.minimum.reduceat(values, offsets[docs] - lo, axis=1).T
             else:
                 starts = offsets[docs] - lo
                 chunk = mixed[lo:hi]
