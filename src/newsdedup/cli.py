@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import shutil
 import sys
+import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from importlib import resources
@@ -19,7 +22,17 @@ from .clean import FIXES as CLEAN_FIXES
 from .clean import Cleaner, boilerplate
 from .dedup import DedupConfig, Deduplicator, NearDupIndex, Outcome
 from .evaluate import pair_scores
-from .io import Fields, InputError, InvalidRecord, atomic_output, read_jsonl, text_problem, write_jsonl_line
+from .io import (
+    FORMATS,
+    Fields,
+    InputError,
+    InvalidRecord,
+    atomic_output,
+    read_records,
+    text_problem,
+    too_long,
+    write_records,
+)
 
 EXIT_INPUT = 2
 
@@ -43,18 +56,6 @@ def _say(args: argparse.Namespace, message: str) -> None:
         print(message, file=sys.stderr)
 
 
-def _read(path: str) -> tuple[list[str], list[Mapping[str, Any] | InvalidRecord]]:
-    locations, records = [], []
-    for location, record in read_jsonl(path):
-        locations.append(location)
-        records.append(record)
-    return locations, records
-
-
-def _line_number(location: str) -> int:
-    return int(location.rsplit(":", 1)[1])
-
-
 # --- clean -------------------------------------------------------------------------------------
 
 
@@ -63,27 +64,21 @@ def cmd_clean(args: argparse.Namespace) -> int:
     cleaner = Cleaner(disable=args.disable or ())
     counts: Counter[str] = Counter()
     n = changed = 0
-    rows = read_jsonl(args.input)
-    if _progress(args):
-        from tqdm import tqdm
 
-        rows = tqdm(rows, desc="cleaning", unit="doc")
-    with atomic_output(args.output) as out:
+    def cleaned(rows: Iterable[tuple[str, Mapping[str, Any] | InvalidRecord]]) -> Iterator[dict[str, Any]]:
+        nonlocal n, changed
         for location, record in rows:
             n += 1
             reason = record.reason if isinstance(record, InvalidRecord) else text_problem(record, fields)
+            if reason is None and len(record[fields.text]) > args.max_chars:  # type: ignore[index]
+                reason = too_long(len(record[fields.text]), args.max_chars)  # type: ignore[index]
             if reason is not None:
                 if args.on_error == "raise":
                     raise InputError(location, reason)
                 counts["<rejected>"] += 1
-                row = (
-                    {"line": _line_number(location), "raw": record.raw}
-                    if isinstance(record, InvalidRecord)
-                    else dict(record)
-                )
-                row["clean"] = {"error": reason}
-                write_jsonl_line(out, row)
+                yield {**_row(location, record), "clean": {"error": reason}}
                 continue
+            assert not isinstance(record, InvalidRecord)
             title = record.get(fields.title)
             result = cleaner.clean(record[fields.text], title if isinstance(title, str) else None)
             row = dict(record)
@@ -96,7 +91,10 @@ def cmd_clean(args: argparse.Namespace) -> int:
                 row["clean"] = {"edits": [e.to_dict() for e in result.edits], "meta": result.meta.to_dict()}
             changed += result.changed
             counts.update(result.rules())
-            write_jsonl_line(out, row)
+            yield row
+
+    with _input(args) as read:
+        write_records(args.output, cleaned(_bar(args, read(), "cleaning")))
     top = ", ".join(f"{rule} {k}" for rule, k in counts.most_common(6))
     _say(
         args, f"cleaned {n} records, {changed} changed" + (f" ({top})" if top else "") + f" -> {args.output}"
@@ -123,19 +121,8 @@ def _config(args: argparse.Namespace) -> DedupConfig:
         fields=_fields(args),
         on_error=args.on_error,
         workers=getattr(args, "workers", 1),
+        max_chars=args.max_chars,
     )
-
-
-def _with_line_ids(
-    records: Sequence[Mapping[str, Any] | InvalidRecord], locations: Sequence[str], fields: Fields
-) -> list[Mapping[str, Any] | InvalidRecord]:
-    """Records without an id are referred to by their line number."""
-    out: list[Mapping[str, Any] | InvalidRecord] = []
-    for record, location in zip(records, locations, strict=True):
-        if isinstance(record, Mapping) and record.get(fields.id) is None:
-            record = {**record, fields.id: _line_number(location)}
-        out.append(record)
-    return out
 
 
 def summarize(outcomes: Sequence[Outcome]) -> dict[str, Any]:
@@ -155,27 +142,135 @@ def cmd_dedup(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     if args.update_index and not args.against:
         raise ValueError("--update-index needs --against INDEX")
-    locations, records = _read(args.input)
-    keyed = _with_line_ids(records, locations, config.fields)
-    if args.against:
-        index, save = _against(args, config)
-        if args.update_index:
-            outcomes = index.add_many(_bar(args, keyed, "checking"), locations=locations)
-            if save is not None:
-                index.save(save)
+    index: NearDupIndex | None = None
+    with _input(args) as read:
+        # Pass 1: outcomes, from the records as a stream (only signatures stay in memory).
+        locations: list[str] = []
+        keyed = _keyed(read(), locations, config.fields)
+        if args.against:
+            index, save = _against(args, config)
+            if args.update_index:
+                outcomes = index.add_many(_bar(args, keyed, "checking"), locations=locations)
+                if save is not None:
+                    index.save(save)
+            else:
+                outcomes = list(index.check_many(_bar(args, keyed, "checking"), locations=locations))
         else:
-            outcomes = list(index.check_many(_bar(args, keyed, "checking"), locations=locations))
-    else:
-        outcomes = Deduplicator(config).run(keyed, progress=_progress(args), locations=locations)
-    _write_outcomes(args.output, locations, records, outcomes)
-    s = summarize(outcomes)
-    against = f" against {args.against} ({len(index)} indexed)" if args.against else ""
-    _say(
-        args,
-        f"{s['records']} records{against}: {s['kept']} kept, {s['duplicates']} duplicates in {s['clusters']} "
-        f"clusters, {s['rejected']} rejected ({time.perf_counter() - start:.1f} s) -> {args.output}",
-    )
+            outcomes = Deduplicator(config).run(keyed, progress=_progress(args), locations=locations)
+        # Pass 2: the input again, each record with its outcome, in order.
+        rows = (
+            {**_row(location, record), "dedup": outcome.to_dict()}
+            for (location, record), outcome in zip(read(), outcomes, strict=True)
+            if not args.only_kept or outcome.status == "kept"
+        )
+        written = write_records(args.output, _bar(args, rows, "writing"))
+    seconds = time.perf_counter() - start
+    if args.clusters:
+        write_records(args.clusters, cluster_rows(outcomes))
+    report = make_report(outcomes, locations, seconds)
+    report.update(input=args.input, output=args.output, written=written, against=args.against)
+    if args.report:
+        with atomic_output(args.report) as out:
+            json.dump(report, out, indent=2, ensure_ascii=False, default=str)
+            out.write("\n")
+    _say(args, _summary_screen(report, index))
     return 0
+
+
+@contextlib.contextmanager
+def _input(
+    args: argparse.Namespace,
+) -> Iterator[Callable[[], Iterator[tuple[str, Mapping[str, Any] | InvalidRecord]]]]:
+    """A function that reads the input from its start each time it is called: dedup reads twice
+    rather than hold every record in memory. Standard input is spooled to a temporary file."""
+    fields = _fields(args)
+    if args.input != "-":
+        yield lambda: read_records(args.input, format=args.format, fields=fields)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        spool = Path(tmp) / "stdin"
+        with spool.open("wb") as f:
+            shutil.copyfileobj(sys.stdin.buffer, f)
+        yield lambda: read_records(spool, format=args.format or "jsonl", fields=fields, name="<stdin>")
+
+
+def _keyed(
+    rows: Iterable[tuple[str, Mapping[str, Any] | InvalidRecord]], locations: list[str], fields: Fields
+) -> Iterator[Mapping[str, Any] | InvalidRecord]:
+    """The records of ``rows``, noting each location; a record without an id gets its line number."""
+    for location, record in rows:
+        locations.append(location)
+        if isinstance(record, Mapping) and record.get(fields.id) is None:
+            record = {**record, fields.id: _line_number(location)}
+        yield record
+
+
+def cluster_rows(outcomes: Sequence[Outcome]) -> Iterator[dict[str, Any]]:
+    """One row per cluster with duplicates, in input order of the canonical copy: its id, then
+    every member with its scores. A canonical copy that lives in an index (``--against``) and not
+    in the input is marked ``canonical_in_index``."""
+    members: dict[Any, list[Outcome]] = {}
+    for o in outcomes:
+        if o.status == "duplicate":
+            members.setdefault(o.cluster, []).append(o)
+
+    def scored(dups: list[Outcome]) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": d.id,
+                "resemblance": round(d.resemblance or 0.0, 4),
+                "containment": round(d.containment or 0.0, 4),
+            }
+            for d in dups
+        ]
+
+    kept = [o.id for o in outcomes if o.status == "kept" and o.id in members]
+    for cid in kept:
+        dups = members.pop(cid)
+        yield {
+            "cluster": cid,
+            "size": 1 + len(dups),
+            "members": [{"id": cid, "canonical": True}, *scored(dups)],
+        }
+    for cid, dups in members.items():
+        yield {"cluster": cid, "size": len(dups), "members": scored(dups), "canonical_in_index": True}
+
+
+def make_report(outcomes: Sequence[Outcome], locations: Sequence[str], seconds: float) -> dict[str, Any]:
+    """The ``--report`` summary: counts, duplicate rate, cluster sizes, every rejected record."""
+    s = summarize(outcomes)
+    sizes = Counter(Counter(o.cluster for o in outcomes if o.status == "duplicate").values())
+    compared = s["kept"] + s["duplicates"]
+    return {
+        **s,
+        "duplicate_rate": round(s["duplicates"] / compared, 6) if compared else 0.0,
+        "cluster_sizes": {str(k + 1): v for k, v in sorted(sizes.items())},
+        "rejected_records": [
+            {"location": loc, "id": o.id, "reason": o.reason}
+            for loc, o in zip(locations, outcomes, strict=True)
+            if o.status == "rejected"
+        ],
+        "seconds": round(seconds, 3),
+        "docs_per_second": round(len(outcomes) / seconds, 1) if seconds > 0 else None,
+    }
+
+
+def _summary_screen(report: Mapping[str, Any], index: NearDupIndex | None) -> str:
+    reasons = Counter(r["reason"] for r in report["rejected_records"])
+    largest = max((int(k) for k in report["cluster_sizes"]), default=0)
+    lines = [
+        f"newsdedup dedup: {report['records']:,} records in {report['seconds']:.1f} s "
+        f"({report['docs_per_second'] or 0:,.0f} docs/s)"
+        + (f", against {report['against']} ({len(index):,} indexed)" if index is not None else ""),
+        f"  kept        {report['kept']:,}",
+        f"  duplicates  {report['duplicates']:,} in {report['clusters']:,} clusters"
+        + (f" (largest {largest})" if largest else "")
+        + f", duplicate rate {report['duplicate_rate']:.1%}",
+        f"  rejected    {report['rejected']:,}"
+        + ("" if not reasons else " (" + "; ".join(f"{r}: {n}" for r, n in reasons.most_common(3)) + ")"),
+        f"  -> {report['output']} ({report['written']:,} records written)",
+    ]
+    return "\n".join(lines)
 
 
 def _row(location: str, record: Mapping[str, Any] | InvalidRecord) -> dict[str, Any]:
@@ -183,6 +278,12 @@ def _row(location: str, record: Mapping[str, Any] | InvalidRecord) -> dict[str, 
     if isinstance(record, InvalidRecord):
         return {"line": _line_number(location), "raw": record.raw}
     return dict(record)
+
+
+def _line_number(location: str) -> int:
+    """The line (or row) number at the end of a location: "news.jsonl:12", "x.parquet:row 12"."""
+    tail = location.rsplit(":", 1)[-1].split()[-1]
+    return int(tail) if tail.isdigit() else 0
 
 
 def _bar(args: argparse.Namespace, items: Sequence[Any], desc: str) -> Iterable[Any]:
@@ -211,10 +312,9 @@ def _against(args: argparse.Namespace, config: DedupConfig) -> tuple[NearDupInde
         if args.update_index:
             raise ValueError("--update-index needs an index file or a Redis URL, not a JSONL corpus")
         index = NearDupIndex(config)
-        locations, records = _read(target)
-        index.add_many(
-            _bar(args, _with_line_ids(records, locations, config.fields), "indexing"), locations=locations
-        )
+        locations: list[str] = []
+        rows = read_records(target, fields=config.fields)
+        index.add_many(_bar(args, _keyed(rows, locations, config.fields), "indexing"), locations=locations)
         return index, None
     return NearDupIndex.load(target), target
 
@@ -226,19 +326,6 @@ def _first_copy(config: DedupConfig) -> DedupConfig:
             "--against keeps the first copy seen (the indexed one); drop --keep/--source-priority"
         )
     return config
-
-
-def _write_outcomes(
-    output: str,
-    locations: Sequence[str],
-    records: Sequence[Mapping[str, Any] | InvalidRecord],
-    outcomes: Sequence[Outcome],
-) -> None:
-    with atomic_output(output) as out:
-        for location, record, outcome in zip(locations, records, outcomes, strict=True):
-            row = _row(location, record)
-            row["dedup"] = outcome.to_dict()
-            write_jsonl_line(out, row)
 
 
 # --- index -------------------------------------------------------------------------------------
@@ -269,31 +356,30 @@ def cmd_index(args: argparse.Namespace) -> int:
     index, save = _open_index(args, create=args.action == "build")
     # How records are read is the run's choice, not the index's.
     index.config = replace(index.config, on_error=args.on_error, fields=_fields(args))
-    locations, records = _read(args.input)
-    keyed = _with_line_ids(records, locations, index.config.fields)
-    if args.action == "query":
-        with atomic_output(args.output) as out:
-            for location, record, item in zip(locations, records, _bar(args, keyed, "querying"), strict=True):
-                row = _row(location, record)
-                try:
-                    row["matches"] = [_match_dict(m) for m in index.query(item)]
-                except InputError as err:
-                    if args.on_error == "raise":
-                        raise InputError(location, err.reason) from None
-                    row["matches"] = None
-                    row["reason"] = err.reason
-                write_jsonl_line(out, row)
-        _say(
-            args,
-            f"{len(records)} records queried against {len(index)} indexed "
-            f"({time.perf_counter() - start:.1f} s)",
+    fields = index.config.fields
+    with _input(args) as read:
+        locations: list[str] = []
+        if args.action == "query":
+            rows = (_query_row(index, args, location, record, fields) for location, record in read())
+            n = write_records(args.output, _bar(args, rows, "querying"))
+            _say(
+                args,
+                f"{n} records queried against {len(index)} indexed ({time.perf_counter() - start:.1f} s)",
+            )
+            return 0
+        outcomes = index.add_many(
+            _bar(args, _keyed(read(), locations, fields), "indexing"), locations=locations
         )
-        return 0
-    outcomes = index.add_many(_bar(args, keyed, "indexing"), locations=locations)
-    if save is not None:
-        index.save(save)
-    if args.output is not None:
-        _write_outcomes(args.output, locations, records, outcomes)
+        if save is not None:
+            index.save(save)
+        if args.output is not None:
+            write_records(
+                args.output,
+                (
+                    {**_row(loc, rec), "dedup": o.to_dict()}
+                    for (loc, rec), o in zip(read(), outcomes, strict=True)
+                ),
+            )
     s = summarize(outcomes)
     _say(
         args,
@@ -302,6 +388,26 @@ def cmd_index(args: argparse.Namespace) -> int:
         f"({time.perf_counter() - start:.1f} s) -> {save or index.storage}",
     )
     return 0
+
+
+def _query_row(
+    index: NearDupIndex,
+    args: argparse.Namespace,
+    location: str,
+    record: Mapping[str, Any] | InvalidRecord,
+    fields: Fields,
+) -> dict[str, Any]:
+    row = _row(location, record)
+    try:
+        if isinstance(record, InvalidRecord):
+            raise InputError(location, record.reason)
+        row["matches"] = [_match_dict(m) for m in index.query(record)]
+    except InputError as err:
+        if args.on_error == "raise":
+            raise InputError(location, err.reason) from None
+        row["matches"] = None
+        row["reason"] = err.reason
+    return row
 
 
 def _match_dict(m: Any) -> dict[str, Any]:
@@ -434,6 +540,18 @@ def _add_common(p: argparse.ArgumentParser, output: str | None = "-") -> None:
         "rejected with the reason and go on (skip)",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary on stderr")
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="input format, when its name does not tell (.jsonl/.csv/.parquet, .gz/.zst, a folder of .txt)",
+    )
+    p.add_argument(
+        "--max-chars",
+        type=int,
+        default=DedupConfig().max_chars,
+        help=f"longest text accepted, in characters (default {DedupConfig().max_chars:,}); "
+        "longer ones are rejected",
+    )
     _add_fields(p)
 
 
@@ -547,6 +665,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--update-index", action="store_true", help="also add the kept records to INDEX (file or Redis)"
     )
     g.add_argument("--index-name", default="newsdedup", help="name of a Redis index (default newsdedup)")
+    g = p.add_argument_group("what else to write")
+    g.add_argument(
+        "--only-kept", action="store_true", help="write the kept records only (the deduplicated corpus)"
+    )
+    g.add_argument(
+        "--clusters",
+        metavar="FILE",
+        help="JSONL, one line per cluster: canonical id, members with their scores",
+    )
+    g.add_argument(
+        "--report",
+        metavar="FILE",
+        help="JSON summary: counts, duplicate rate, cluster sizes, and each rejected record with "
+        "its reason and location",
+    )
     p.set_defaults(func=cmd_dedup)
 
     p = sub.add_parser(

@@ -1,31 +1,54 @@
-"""Records in and out: the field names, reading JSONL without losing a line, atomic writing.
+"""Records in and out: field names, readers that never lose a line, atomic writers.
 
-Nothing read is dropped: a line that is not a JSON object becomes an :class:`InvalidRecord` in
-its place, which dedup turns into a ``rejected`` outcome (or an error naming the line).
+Formats: JSONL (plain, ``.gz``, ``.zst``), CSV, Parquet (the ``[parquet]`` extra) and a
+directory of ``.txt`` files, told apart by the name (or given). Nothing read is dropped: a line
+or file that cannot be read becomes an :class:`InvalidRecord` in its place, which dedup turns
+into a ``rejected`` outcome (or an error naming the line). Outputs go to a temporary file that
+is renamed into place only when complete.
 """
 
 from __future__ import annotations
 
 import contextlib
+import csv
+import gzip
+import io
 import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 __all__ = [
+    "FORMATS",
     "Fields",
     "InputError",
     "InvalidRecord",
     "atomic_output",
     "describe",
+    "detect_format",
     "read_jsonl",
+    "read_records",
     "text_problem",
+    "too_long",
     "write_jsonl_line",
+    "write_records",
 ]
+
+Format = Literal["jsonl", "csv", "parquet", "txt"]
+FORMATS: tuple[str, ...] = ("jsonl", "csv", "parquet", "txt")
+_COMPRESSION = {".gz": "gzip", ".zst": "zstd", ".zstd": "zstd"}
+_BY_SUFFIX: dict[str, Format] = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
 
 
 @dataclass(frozen=True)
@@ -63,6 +86,11 @@ def text_problem(record: Mapping[str, Any], fields: Fields) -> str | None:
     return None
 
 
+def too_long(length: int, limit: int) -> str:
+    """The reason a text over the length limit is rejected."""
+    return f"text is {length:,} characters, over the limit of {limit:,} (max_chars / --max-chars)"
+
+
 class InputError(ValueError):
     """Bad input, with where it is: ``location`` ("data.jsonl:12" or "record 11") and ``reason``."""
 
@@ -72,21 +100,161 @@ class InputError(ValueError):
         self.reason = reason
 
 
+def detect_format(path: str | Path) -> tuple[Format, str | None]:
+    """The format and compression a path's name says: ``news.jsonl.gz`` -> ("jsonl", "gzip").
+
+    ``-`` (stdin/stdout) is JSONL; a directory is a folder of ``.txt`` files.
+    """
+    name = str(path)
+    if name == "-":
+        return "jsonl", None
+    p = Path(name)
+    if p.is_dir():
+        return "txt", None
+    suffixes = [x.lower() for x in p.suffixes]
+    compression = _COMPRESSION.get(suffixes[-1]) if suffixes else None
+    if compression:
+        suffixes = suffixes[:-1]
+    fmt = _BY_SUFFIX.get(suffixes[-1]) if suffixes else None
+    if fmt is None:
+        raise ValueError(
+            f"cannot tell the format of {name} from its name: use .jsonl, .csv, .parquet (with "
+            ".gz or .zst for JSONL and CSV), a directory of .txt files, or --format"
+        )
+    if compression and fmt == "parquet":
+        raise ValueError(f"{name}: Parquet is compressed inside the file; drop the {suffixes[-1]} suffix")
+    return fmt, compression
+
+
+def _zstd() -> Any:
+    try:
+        import zstandard
+    except ImportError:
+        raise ImportError("reading or writing .zst needs zstandard: pip install 'newsdedup[zstd]'") from None
+    return zstandard
+
+
+def _open_bytes(path: str | Path, compression: str | None) -> contextlib.AbstractContextManager[IO[bytes]]:
+    if compression == "gzip":
+        return gzip.open(path, "rb")
+    if compression == "zstd":
+        raw = open(path, "rb")  # noqa: SIM115 - closed with the reader
+        # Buffered, so that lines can be iterated as from a plain file.
+        return io.BufferedReader(_zstd().ZstdDecompressor().stream_reader(raw, closefd=True))  # type: ignore[arg-type]
+    return open(path, "rb")
+
+
+def read_records(
+    path: str | Path, *, format: Format | None = None, fields: Fields | None = None, name: str | None = None
+) -> Iterator[tuple[str, Mapping[str, Any] | InvalidRecord]]:
+    """Yield ``(location, record)`` for each record of a file or folder, in order.
+
+    ``location`` names the record for error messages: ``news.jsonl:12`` (line), ``news.csv:12``
+    (the line the row ends on), ``news.parquet:row 12``, or the ``.txt`` file's path. A folder of
+    ``.txt`` files gives one record per file (sorted by path): ``id`` is the path inside the
+    folder, ``text`` the content (field names from ``fields``). ``name`` replaces the path in
+    locations (``<stdin>`` for a spooled standard input).
+    """
+    if format is not None:  # told: only a compression suffix is read off the name
+        fmt: str = format
+        compression = None if str(path) == "-" else _COMPRESSION.get(Path(path).suffix.lower())
+    else:
+        fmt, compression = detect_format(path)
+    if fmt == "jsonl":
+        return read_jsonl(path, compression=compression, name=name)
+    if fmt == "csv":
+        return _read_csv(path, compression, name)
+    if fmt == "parquet":
+        return _read_parquet(path)
+    if fmt == "txt":
+        return _read_txt_folder(Path(path), fields or Fields())
+    raise ValueError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
+
+
+def _read_csv(
+    path: str | Path, compression: str | None, name: str | None = None
+) -> Iterator[tuple[str, Mapping[str, Any] | InvalidRecord]]:
+    name = name or str(path)
+    with _open_bytes(path, compression) as raw:
+        # surrogateescape keeps undecodable bytes visible per row instead of failing the file.
+        text = io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape", newline="")
+        reader = csv.reader(text)
+        header = next(reader, None)
+        if header is None:
+            return
+        if len(set(header)) != len(header):
+            raise InputError(f"{name}:1", f"the header names a column twice: {header}")
+        for row in reader:
+            location = f"{name}:{reader.line_num}"
+            if not row:
+                continue
+            line = ",".join(row)
+            if any("\udc80" <= c <= "\udcff" for c in line):
+                raw_line = line.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                yield location, InvalidRecord(location, "row is not valid UTF-8", raw_line)
+            elif len(row) != len(header):
+                yield (
+                    location,
+                    InvalidRecord(location, f"row has {len(row)} fields, the header {len(header)}", line),
+                )
+            else:
+                yield location, dict(zip(header, row, strict=True))
+
+
+def _pyarrow_parquet() -> Any:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise ImportError("Parquet needs pyarrow: pip install 'newsdedup[parquet]'") from None
+    return pq
+
+
+def _read_parquet(path: str | Path) -> Iterator[tuple[str, Mapping[str, Any] | InvalidRecord]]:
+    pq = _pyarrow_parquet()
+    try:
+        pfile = pq.ParquetFile(path)
+    except Exception as e:  # pyarrow raises its own error types for a damaged file
+        raise InputError(str(path), f"not a readable Parquet file: {e}") from None
+    n = 0
+    for batch in pfile.iter_batches(batch_size=4096):
+        for row in batch.to_pylist():
+            n += 1
+            yield f"{path}:row {n}", row
+
+
+def _read_txt_folder(folder: Path, fields: Fields) -> Iterator[tuple[str, Mapping[str, Any] | InvalidRecord]]:
+    for file in sorted(p for p in folder.rglob("*.txt") if p.is_file()):
+        location = str(file)
+        rel = file.relative_to(folder).as_posix()
+        data = file.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            reason = f"file is not valid UTF-8 ({err.reason} at byte {err.start})"
+            yield location, InvalidRecord(location, reason, data.decode("utf-8", "backslashreplace"))
+            continue
+        yield location, {fields.id: rel, fields.text: text}
+
+
 def read_jsonl(
-    path: str | Path, *, stdin: IO[bytes] | None = None
+    path: str | Path,
+    *,
+    stdin: IO[bytes] | None = None,
+    compression: str | None = None,
+    name: str | None = None,
 ) -> Iterator[tuple[str, Mapping[str, Any] | InvalidRecord]]:
     """Yield ``(location, record)`` for each non-blank line of a JSONL file (``-`` is stdin).
 
     Lines that are not UTF-8, not JSON or not an object come back as :class:`InvalidRecord`.
     """
-    name = str(path)
     stream: IO[bytes]
-    if name == "-":
+    if str(path) == "-":
         stream = stdin or sys.stdin.buffer
         ctx: contextlib.AbstractContextManager[IO[bytes]] = contextlib.nullcontext(stream)
-        name = "<stdin>"
+        name = name or "<stdin>"
     else:
-        ctx = open(path, "rb")  # noqa: SIM115 - closed by the with below
+        ctx = _open_bytes(path, compression)
+    name = name or str(path)
     with ctx as stream:
         for lineno, raw in enumerate(stream, start=1):
             location = f"{name}:{lineno}"
@@ -133,22 +301,84 @@ def write_jsonl_line(out: IO[str], obj: Mapping[str, Any]) -> None:
 
 
 @contextlib.contextmanager
-def atomic_output(path: str | Path) -> Iterator[IO[str]]:
-    """Write text to ``path`` through a temporary file renamed into place only on success.
+def atomic_output(path: str | Path, *, compression: str | None = None, binary: bool = False) -> Iterator[Any]:
+    """Write to ``path`` through a temporary file renamed into place only on success.
 
     A crash or error leaves the old file (or none), never a half-written one. ``-`` is stdout.
+    Text mode (UTF-8, ``\\n`` line ends) unless ``binary``; ``compression`` is None, "gzip" or
+    "zstd".
     """
     if str(path) == "-":
-        yield sys.stdout
+        yield sys.stdout.buffer if binary else sys.stdout
         sys.stdout.flush()
         return
     target = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            yield out
+        with contextlib.ExitStack() as stack:
+            raw: IO[bytes] = stack.enter_context(os.fdopen(fd, "wb"))
+            if compression == "gzip":
+                raw = stack.enter_context(gzip.GzipFile(fileobj=raw, mode="wb", mtime=0))
+            elif compression == "zstd":
+                raw = stack.enter_context(_zstd().ZstdCompressor().stream_writer(raw, closefd=False))
+            if binary:
+                yield raw
+            else:
+                out = io.TextIOWrapper(raw, encoding="utf-8", newline="\n", write_through=False)
+                stack.callback(out.detach)
+                yield out
+                out.flush()
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _flat(value: Any) -> Any:
+    """A CSV cell: strings and numbers as they are, anything else as JSON."""
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def write_records(
+    path: str | Path, rows: Iterable[Mapping[str, Any]], *, format: Format | None = None
+) -> int:
+    """Write ``rows`` to ``path`` (``-`` is stdout, JSONL) atomically; returns how many.
+
+    The format follows the name (``.csv``, ``.parquet``, ``.jsonl``, with ``.gz``/``.zst``);
+    any other name is JSONL.
+    JSONL streams; CSV and Parquet gather the rows first (their columns are the union of the
+    rows' keys, in first-seen order). In CSV, nested values (the ``dedup`` object) are JSON text.
+    """
+    try:
+        fmt, compression = detect_format(path)
+    except ValueError:  # an output named otherwise (out.txt) is JSONL, as it always was
+        fmt, compression = "jsonl", _COMPRESSION.get(Path(path).suffix.lower())
+    fmt = format or fmt
+    n = 0
+    if fmt == "jsonl":
+        with atomic_output(path, compression=compression) as out:
+            for row in rows:
+                write_jsonl_line(out, row)
+                n += 1
+        return n
+    if fmt not in ("csv", "parquet"):
+        raise ValueError(f"cannot write {fmt!r}; outputs are jsonl, csv or parquet")
+    table = list(rows)
+    columns = list(dict.fromkeys(k for row in table for k in row))
+    if fmt == "csv":
+        with atomic_output(path, compression=compression) as out:
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(columns)
+            for row in table:
+                writer.writerow(["" if row.get(c) is None else _flat(row.get(c)) for c in columns])
+        return len(table)
+    pq = _pyarrow_parquet()
+    import pyarrow as pa
+
+    arrow = pa.Table.from_pylist([{c: row.get(c) for c in columns} for row in table])
+    with atomic_output(path, binary=True) as out:
+        pq.write_table(arrow, out)
+    return len(table)

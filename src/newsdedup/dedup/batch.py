@@ -16,7 +16,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ..clean import Cleaner
-from ..io import Fields, InputError, InvalidRecord, describe, text_problem
+from ..io import Fields, InputError, InvalidRecord, describe, text_problem, too_long
 from .cluster import Member, Policy, assign_clusters, parse_date
 from .lsh import band_params, candidate_pairs
 from .outcome import Outcome
@@ -60,6 +60,7 @@ class DedupConfig:
     min_number_overlap: float | None = 0.5
     workers: int = 1
     chunk_size: int = 5000
+    max_chars: int = 5_000_000
 
     def __post_init__(self) -> None:
         Thresholds(self.threshold, self.containment_threshold)  # validates both
@@ -69,6 +70,8 @@ class DedupConfig:
             raise ValueError(f"num_perm must be >= 2, got {self.num_perm}")
         if self.ngram < 1:
             raise ValueError(f"ngram must be >= 1, got {self.ngram}")
+        if self.max_chars < 1:
+            raise ValueError(f"max_chars must be >= 1, got {self.max_chars}")
         if self.workers < 1 or self.chunk_size < 1:
             raise ValueError("workers and chunk_size must be >= 1")
         if self.on_error not in ("raise", "skip"):
@@ -95,11 +98,13 @@ def _is_id(value: object) -> bool:
     return isinstance(value, (str, int)) and not isinstance(value, bool)
 
 
-def _validate(index: int, item: Record, fields: Fields) -> _Valid | str:
+def _validate(index: int, item: Record, fields: Fields, max_chars: int | None = None) -> _Valid | str:
     """The record's fields, or the reason it cannot be compared."""
     if isinstance(item, InvalidRecord):
         return item.reason
     if isinstance(item, str):
+        if max_chars is not None and len(item) > max_chars:
+            return too_long(len(item), max_chars)
         return _Valid(index, index, item, None, None, None) if item.strip() else "empty text"
     if not isinstance(item, Mapping):
         return f"record is {describe(item)}, not a str or a mapping"
@@ -112,6 +117,8 @@ def _validate(index: int, item: Record, fields: Fields) -> _Valid | str:
     if problem is not None:
         return problem
     text = item[fields.text]
+    if max_chars is not None and len(text) > max_chars:
+        return too_long(len(text), max_chars)
     if not text.strip():
         return "empty text"
     title = item.get(fields.title)
@@ -242,7 +249,7 @@ class Deduplicator:
 
         with _Signer(self, cfg) as signer:
             for i, item in enumerate(records):
-                v = _validate(i, item, cfg.fields)
+                v = _validate(i, item, cfg.fields, cfg.max_chars)
                 if isinstance(v, _Valid) and v.id in seen_ids:
                     v = f"duplicate id {v.id!r} (first used by record {seen_ids[v.id]})"
                 if isinstance(v, str):

@@ -210,7 +210,7 @@ class NearDupIndex:
 
         Every LSH candidate is scored; ``Match.duplicate`` tells which ones pass the thresholds.
         """
-        v = _validate(0, record, self.config.fields)
+        v = _validate(0, record, self.config.fields, self.config.max_chars)
         if isinstance(v, str):
             raise InputError("query", v)
         batch, reason = self._sign([v])
@@ -334,7 +334,7 @@ class NearDupIndex:
         valid: list[_Valid] = []
         where: list[int] = []  # position in the chunk of each valid record
         for pos, (i, item) in enumerate(chunk):
-            v = _validate(i, item, cfg.fields)
+            v = _validate(i, item, cfg.fields, cfg.max_chars)
             if isinstance(v, _Valid) and v.id in seen:
                 v = f"duplicate id {v.id!r} (first used by record {seen[v.id]})"
             if isinstance(v, str):
