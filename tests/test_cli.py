@@ -2,6 +2,7 @@ import io
 import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -229,3 +230,149 @@ def test_index_errors(tmp_path, capsys):
     assert main(["dedup", str(new), "--against", str(tmp_path / "broken.idx"), "-q"]) == 2
     assert "corrupt or truncated" in capsys.readouterr().err
     assert main(["dedup", str(new), "--against", str(idx), "--keep", "longest", "-q"]) == 2
+
+
+# --- formats, reports and bad input ------------------------------------------------------------
+
+
+def _sample_rows() -> list[dict]:
+    return load_sample()
+
+
+def test_every_kind_of_bad_line_gets_its_outcome(tmp_path, capsys):
+    huge = "word " * 10_000_000  # a 50 MB document
+    lines = [
+        json.dumps({"id": "ok1", "text": STORY}).encode(),
+        b"{not json",
+        b'["a", "list"]',
+        json.dumps({"id": "notext"}).encode(),
+        json.dumps({"id": "num", "text": 42}).encode(),
+        json.dumps({"id": "null", "text": None}).encode(),
+        json.dumps({"id": "empty", "text": "   "}).encode(),
+        json.dumps({"id": "ok1", "text": STORY + " Again."}).encode(),  # duplicate id
+        b'{"id": "bytes", "text": "caf\xe9"}',
+        json.dumps({"id": "huge", "text": huge}).encode(),
+        json.dumps({"id": "ok2", "text": STORY + "\nAdvertisement"}).encode(),
+    ]
+    src = tmp_path / "bad.jsonl"
+    src.write_bytes(b"\n".join(lines) + b"\n")
+    # Default: stop at the first problem, naming file and line, writing nothing.
+    assert main(["dedup", str(src), "-o", str(tmp_path / "out.jsonl")]) == 2
+    assert f"{src}:2: malformed JSON" in capsys.readouterr().err
+    assert not (tmp_path / "out.jsonl").exists()
+    # Skipping: every line has exactly one outcome, in order, with its reason, and is counted.
+    report = tmp_path / "report.json"
+    args = [
+        "dedup",
+        str(src),
+        "-o",
+        str(tmp_path / "out.jsonl"),
+        "--on-error",
+        "skip",
+        "--report",
+        str(report),
+    ]
+    assert main([*args, "-q"]) == 0
+    rows = _read(tmp_path / "out.jsonl")
+    assert len(rows) == len(lines)
+    status = [r["dedup"]["status"] for r in rows]
+    assert status == ["kept", *["rejected"] * 9, "duplicate"]
+    reasons = [r["dedup"]["reason"] for r in rows[1:10]]
+    expected = [
+        *("malformed JSON", "not a record", "missing text field", "int, not a string", "null, not a string"),
+        *("empty text", "duplicate id", "not valid UTF-8", "over the limit"),
+    ]
+    for got, want in zip(reasons, expected, strict=True):
+        assert want in got
+    assert rows[1] == {"line": 2, "raw": "{not json", "dedup": rows[1]["dedup"]}
+    summary = json.loads(report.read_text())
+    assert summary["records"] == 11 and summary["rejected"] == 9 and summary["kept"] == 1
+    assert [r["location"] for r in summary["rejected_records"]] == [f"{src}:{n}" for n in range(2, 11)]
+    assert (
+        summary["rejected_records"][-1]["id"] == "huge"
+        and "50,000,000" in summary["rejected_records"][-1]["reason"]
+    )
+
+
+def test_only_kept_clusters_and_report(tmp_path):
+    src = _write(tmp_path / "in.jsonl", [json.dumps(r) for r in _sample_rows()])
+    out, clusters, report = tmp_path / "kept.jsonl", tmp_path / "clusters.jsonl", tmp_path / "r.json"
+    args = [
+        "dedup",
+        str(src),
+        "-o",
+        str(out),
+        "--only-kept",
+        "--clusters",
+        str(clusters),
+        "--report",
+        str(report),
+    ]
+    assert main([*args, "-q"]) == 0
+    kept = _read(out)
+    summary = json.loads(report.read_text())
+    assert len(kept) == summary["kept"] == 34 and all(r["dedup"]["status"] == "kept" for r in kept)
+    groups = _read(clusters)
+    assert len(groups) == summary["clusters"]
+    assert sum(g["size"] for g in groups) == summary["duplicates"] + len(groups)
+    assert summary["cluster_sizes"] == {
+        str(k): v for k, v in sorted(Counter(g["size"] for g in groups).items())
+    }
+    assert (
+        abs(summary["duplicate_rate"] - summary["duplicates"] / (summary["kept"] + summary["duplicates"]))
+        < 1e-6
+    )
+    first = groups[0]
+    assert first["members"][0] == {"id": first["cluster"], "canonical": True}
+    assert all(0 < m["resemblance"] <= 1 for m in first["members"][1:])
+
+
+@pytest.mark.parametrize("src_name", ["in.csv", "in.jsonl.gz", "in.parquet", "in.jsonl.zst"])
+def test_formats_give_the_same_outcomes(tmp_path, src_name):
+    from newsdedup.io import write_records
+
+    rows = [{k: r[k] for k in ("id", "title", "text", "source", "published_at")} for r in _sample_rows()]
+    write_records(tmp_path / src_name, rows)
+    write_records(tmp_path / "ref.jsonl", rows)
+    main(["dedup", str(tmp_path / "ref.jsonl"), "-o", str(tmp_path / "ref.out.jsonl"), "-q"])
+    main(["dedup", str(tmp_path / src_name), "-o", str(tmp_path / "out.parquet"), "-q"])
+    from newsdedup.io import read_records
+
+    got = [r["dedup"] for _, r in read_records(tmp_path / "out.parquet")]
+    assert got == [r["dedup"] for r in _read(tmp_path / "ref.out.jsonl")]
+
+
+def test_csv_output_flattens_the_outcome(tmp_path):
+    import csv
+
+    src = _write(tmp_path / "in.jsonl", [json.dumps(r) for r in _sample_rows()[:10]])
+    main(["dedup", str(src), "-o", str(tmp_path / "out.csv"), "-q"])
+    with (tmp_path / "out.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 10 and json.loads(rows[1]["dedup"])["status"] in ("kept", "duplicate")
+
+
+def test_txt_folder_input(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for r in _sample_rows()[:8]:
+        (folder / f"{r['id']}.txt").write_text(r["text"])
+    assert main(["dedup", str(folder), "-o", str(tmp_path / "out.jsonl"), "-q"]) == 0
+    rows = _read(tmp_path / "out.jsonl")
+    assert [r["id"] for r in rows] == sorted(f"{r['id']}.txt" for r in _sample_rows()[:8])
+    assert {r["dedup"]["status"] for r in rows} <= {"kept", "duplicate"}
+
+
+def test_clean_reads_and_writes_formats(tmp_path):
+    from newsdedup.io import read_records, write_records
+
+    write_records(tmp_path / "in.csv", [{"id": "1", "text": "Share\nIt&#39;s raining."}])
+    assert main(["clean", str(tmp_path / "in.csv"), "-o", str(tmp_path / "out.parquet"), "-q"]) == 0
+    assert [r["text"] for _, r in read_records(tmp_path / "out.parquet")] == ["It's raining."]
+
+
+def test_summary_screen(tmp_path, capsys):
+    src = _write(tmp_path / "in.jsonl", [json.dumps(r) for r in _sample_rows()])
+    main(["dedup", str(src), "-o", str(tmp_path / "o.jsonl")])
+    err = capsys.readouterr().err
+    assert "122 records" in err and "kept        34" in err and "duplicates  88 in 27 clusters" in err
