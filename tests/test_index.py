@@ -423,3 +423,11 @@ def test_a_windowed_stream_stays_bounded():
         index.add({"id": "x", "text": "Bulletin 5999: the river at gauge 5999 read 82 cm."}).status
         == "duplicate"
     )
+
+
+def test_stream_yields_each_record_with_its_batch_outcome():
+    from newsdedup import stream
+
+    pairs = list(stream(iter(SAMPLE), chunk_size=13))
+    assert [r for r, _ in pairs] == SAMPLE
+    assert [o for _, o in pairs] == dedup(SAMPLE)

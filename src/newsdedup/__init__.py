@@ -23,6 +23,7 @@ from .dedup import (
     minhash_signatures,
     shingle_hash,
     shingles,
+    stream,
 )
 from .io import Fields, InputError, InvalidRecord
 
@@ -55,4 +56,5 @@ __all__ = [
     "minhash_signatures",
     "shingle_hash",
     "shingles",
+    "stream",
 ]

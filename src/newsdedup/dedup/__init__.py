@@ -2,7 +2,7 @@
 
 from .batch import DedupConfig, Deduplicator, dedup
 from .cluster import Member
-from .index import IndexFormatError, Match, NearDupIndex
+from .index import IndexFormatError, Match, NearDupIndex, stream
 from .lsh import band_params, candidate_pairs
 from .outcome import Outcome
 from .shingles import shingle_batch, shingle_hash, shingles
@@ -25,4 +25,5 @@ __all__ = [
     "shingle_batch",
     "shingle_hash",
     "shingles",
+    "stream",
 ]

@@ -41,7 +41,7 @@ from .lsh import BandIndex, band_params
 from .outcome import Outcome
 from .verify import containment, numbers_agree, resemblance
 
-__all__ = ["FORMAT_VERSION", "IndexFormatError", "Match", "NearDupIndex", "redis_connection_kwargs"]
+__all__ = ["FORMAT_VERSION", "IndexFormatError", "Match", "NearDupIndex", "redis_connection_kwargs", "stream"]
 
 #: Version of the file :meth:`NearDupIndex.save` writes; a newer file is refused on load.
 FORMAT_VERSION = 1
@@ -154,6 +154,7 @@ class NearDupIndex:
             raise ValueError(f"window must be a positive timedelta, got {window}")
         self.config = cfg
         self.window = window
+        self._given = 0  # records given to add so far: the position of the next one
         self.cleaner = (cleaner or Cleaner()) if cfg.clean else None
         self._store: _Store = (
             _MemoryStore(cfg) if storage is None else _RedisStore(storage, name, cfg, self._settings())
@@ -186,17 +187,18 @@ class NearDupIndex:
         return self.add_many([record])[0]
 
     def add_many(
-        self, records: Iterable[Record], *, start: int = 0, locations: Sequence[str] | None = None
+        self, records: Iterable[Record], *, start: int | None = None, locations: Sequence[str] | None = None
     ) -> list[Outcome]:
         """:meth:`add` for each record, in order, one batch of storage work per chunk.
 
-        Records without an id are named by their position, counted from ``start``; ``locations``
-        names where each record came from ("news.jsonl:12"), for error messages.
+        Records without an id are named by their position in what this object has been given,
+        or counted from ``start``; ``locations`` names where each record came from
+        ("news.jsonl:12"), for error messages.
         """
         return list(self._run(records, start=start, overlay=None, locations=locations))
 
     def check_many(
-        self, records: Iterable[Record], *, start: int = 0, locations: Sequence[str] | None = None
+        self, records: Iterable[Record], *, start: int | None = None, locations: Sequence[str] | None = None
     ) -> Iterator[Outcome]:
         """The outcomes :meth:`add_many` would give, leaving the index as it is.
 
@@ -300,14 +302,18 @@ class NearDupIndex:
         self,
         records: Iterable[Record],
         *,
-        start: int,
+        start: int | None,
         overlay: _MemoryStore | None,
         locations: Sequence[str] | None,
     ) -> Iterator[Outcome]:
         cfg = self.config
         chunk: list[tuple[int, Record]] = []
         seen: dict[Any, int] = {}  # ids of this run, as batch dedup checks them
+        if start is None:
+            start = self._given
         for i, item in enumerate(records, start):
+            if overlay is None:
+                self._given = max(self._given, i + 1)
             chunk.append((i, item))
             if len(chunk) >= cfg.chunk_size:
                 yield from self._chunk(chunk, overlay, locations, start, seen)
@@ -503,6 +509,29 @@ class NearDupIndex:
         if meta["watermark"] is not None:
             index._store.set_watermark(float(meta["watermark"]))
         return index
+
+
+def stream(
+    records: Iterable[Record], *, window: timedelta | None = None, **settings: Any
+) -> Iterator[tuple[Record, Outcome]]:
+    """Deduplicate as records go by: yield each record with its outcome, a chunk at a time.
+
+    Memory holds the signatures of the kept records (and one chunk), never the stream; the
+    outcomes are those of ``dedup(records, keep="first")``. For any pipeline of iterables:
+
+    >>> texts = ["Storm hits the coast on Monday.", "Storm hits the coast on Monday!"]
+    >>> [outcome.status for _, outcome in stream(texts)]
+    ['kept', 'duplicate']
+    """
+    index = NearDupIndex(window=window, **settings)
+    chunk: list[Record] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) >= index.config.chunk_size:
+            yield from zip(chunk, index.add_many(chunk), strict=True)
+            chunk = []
+    if chunk:
+        yield from zip(chunk, index.add_many(chunk), strict=True)
 
 
 def _from_settings(s: Mapping[str, Any], where: str) -> tuple[DedupConfig, timedelta | None, Cleaner | None]:

@@ -1,0 +1,130 @@
+"""pandas integration: clean a Series, deduplicate a DataFrame (the ``[pandas]`` extra).
+
+>>> import pandas as pd, newsdedup.pandas as ndp
+>>> df = pd.DataFrame({"text": ["Storm hits the coast on Monday.", "Storm hits the coast on Monday!"]})
+>>> ndp.dedup_frame(df)["dedup_status"].tolist()
+['kept', 'duplicate']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from .clean import Cleaner
+from .dedup import DedupConfig, Deduplicator, Outcome
+from .io import Fields
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["OUTCOME_COLUMNS", "clean_series", "dedup_frame", "outcome_columns"]
+
+#: The columns :func:`dedup_frame` adds: the ``dedup`` object of the CLI output, flattened.
+OUTCOME_COLUMNS = (
+    "dedup_status",
+    "dedup_cluster",
+    "dedup_duplicate_of",
+    "dedup_resemblance",
+    "dedup_containment",
+    "dedup_reason",
+)
+
+
+def _pandas() -> Any:
+    try:
+        import pandas
+    except ImportError:
+        raise ImportError("newsdedup.pandas needs pandas: pip install 'newsdedup[pandas]'") from None
+    return pandas
+
+
+def outcome_columns(outcomes: Iterable[Outcome]) -> dict[str, list[Any]]:
+    """The outcome columns, one list each, aligned with ``outcomes``."""
+    cols: dict[str, list[Any]] = {c: [] for c in OUTCOME_COLUMNS}
+    for o in outcomes:
+        d = o.to_dict()
+        for c in OUTCOME_COLUMNS:
+            cols[c].append(d[c.removeprefix("dedup_")])
+    return cols
+
+
+def clean_series(
+    texts: pd.Series,
+    *,
+    titles: pd.Series | None = None,
+    disable: Iterable[str] = (),
+    fingerprint: bool = False,
+) -> pd.Series:
+    """The clean text of each string in ``texts`` (same index and name); missing values stay missing.
+
+    ``titles`` (aligned) lets a repeated headline go; ``fingerprint=True`` returns the folded
+    matching text instead.
+    """
+    pd = _pandas()
+    cleaner = Cleaner(disable=disable)  # missing values (None, NaN) pass through as they are
+    heads = titles.reindex(texts.index) if titles is not None else None
+    out = []
+    for key, value in texts.items():
+        if not isinstance(value, str):
+            out.append(value)
+            continue
+        title = heads.get(key) if heads is not None else None
+        result = cleaner.clean(value, title if isinstance(title, str) else None)
+        out.append(result.fingerprint if fingerprint else result.text)
+    return pd.Series(out, index=texts.index, name=texts.name, dtype=object)
+
+
+def dedup_frame(
+    df: pd.DataFrame,
+    *,
+    text: str = "text",
+    id: str | None = None,
+    title: str | None = "title",
+    date: str | None = "published_at",
+    source: str | None = "source",
+    **settings: Any,
+) -> pd.DataFrame:
+    """A copy of ``df`` with the outcome columns (:data:`OUTCOME_COLUMNS`) added, rows unchanged.
+
+    Ids are the ``id`` column's values, or the frame's index labels when ``id`` is None (so
+    ``dedup_duplicate_of`` points at an index label). Optional columns that are missing are
+    ignored. Other settings are :class:`~newsdedup.DedupConfig`'s (``threshold``, ``keep``, ...).
+    """
+    pd = _pandas()
+    if text not in df.columns:
+        raise KeyError(f"no text column {text!r} in the frame (columns: {list(df.columns)})")
+    if id is None and not df.index.is_unique:
+        raise ValueError("the frame's index has repeated labels: pass id=<column> or reset the index")
+    present = {c for c in (title, date, source) if c is not None and c in df.columns}
+    fields = Fields(
+        text=text,
+        id=id or "__index__",
+        title=title if title in present else "__no_title__",
+        date=date if date in present else "__no_date__",
+        source=source if source in present else "__no_source__",
+    )
+    wanted = [c for c in (text, id, *sorted(present)) if c is not None]
+    labels = df.index.tolist()
+
+    def records() -> Iterable[dict[str, Any]]:
+        for label, row in zip(labels, df[wanted].itertuples(index=False, name=None), strict=True):
+            rec = dict(zip(wanted, row, strict=True))
+            if id is None:
+                rec["__index__"] = label
+            yield {k: (None if _missing(v) else v) for k, v in rec.items()}
+
+    config = DedupConfig(fields=fields, **{"on_error": "skip", **settings})
+    outcomes = Deduplicator(config).run(records())
+    out = df.copy()
+    for name, values in outcome_columns(outcomes).items():
+        # object columns keep None as None (pandas would make string columns' None NaN)
+        out[name] = pd.Series(values, index=df.index, dtype=object)
+    return out
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return bool(value != value)  # NaN, NaT, pd.NA compare unequal to themselves
+    except (TypeError, ValueError):
+        return False
