@@ -376,3 +376,14 @@ def test_summary_screen(tmp_path, capsys):
     main(["dedup", str(src), "-o", str(tmp_path / "o.jsonl")])
     err = capsys.readouterr().err
     assert "122 records" in err and "kept        34" in err and "duplicates  88 in 27 clusters" in err
+
+
+def test_clean_explain_text_is_readable(tmp_path):
+    src = _write(
+        tmp_path / "in.jsonl", [json.dumps({"id": "a", "text": "Share\nPARIS (AFP) - It&#39;s itâ€™s here."})]
+    )
+    assert main(["clean", str(src), "--explain", "text", "-o", str(tmp_path / "report.txt"), "-q"]) == 0
+    report = (tmp_path / "report.txt").read_text()
+    assert f"{src}:1  id='a'  3 edit(s)  (agency AFP; place PARIS)" in report
+    assert "1:1    boilerplate.share          removed 'Share\\n'" in report
+    assert "'&#39;' -> \"'\"" in report and "'â€™' -> '’'" in report

@@ -20,6 +20,7 @@ from typing import Any, TextIO
 from . import __version__
 from .clean import FIXES as CLEAN_FIXES
 from .clean import Cleaner, boilerplate
+from .clean.edits import describe_edits
 from .dedup import DedupConfig, Deduplicator, NearDupIndex, Outcome
 from .evaluate import pair_scores
 from .io import (
@@ -87,19 +88,40 @@ def cmd_clean(args: argparse.Namespace) -> int:
             row[fields.text] = result.text
             if args.fingerprint:
                 row["fingerprint"] = result.fingerprint
-            if args.explain:
+            if args.explain == "json":
                 row["clean"] = {"edits": [e.to_dict() for e in result.edits], "meta": result.meta.to_dict()}
+            elif args.explain == "text":
+                report.append(_explained(location, record, result, fields))
             changed += result.changed
             counts.update(result.rules())
             yield row
 
+    report: list[str] = []
     with _input(args) as read:
-        write_records(args.output, cleaned(_bar(args, read(), "cleaning")))
+        if args.explain == "text":
+            with atomic_output(args.output) as out:
+                for _ in cleaned(_bar(args, read(), "cleaning")):
+                    out.writelines(report)
+                    report.clear()
+        else:
+            write_records(args.output, cleaned(_bar(args, read(), "cleaning")))
     top = ", ".join(f"{rule} {k}" for rule, k in counts.most_common(6))
     _say(
         args, f"cleaned {n} records, {changed} changed" + (f" ({top})" if top else "") + f" -> {args.output}"
     )
     return 0
+
+
+def _explained(location: str, record: Mapping[str, Any], result: Any, fields: Fields) -> str:
+    """One record's edits, for a person to read."""
+    meta = result.meta
+    found = [f"agency {', '.join(meta.agencies)}"] if meta.agencies else []
+    found += [f"place {meta.place}"] if meta.place else []
+    found += [f"byline {', '.join(meta.bylines)}"] if meta.bylines else []
+    head = f"{location}  id={record.get(fields.id)!r}  {len(result.edits)} edit(s)"
+    head += f"  ({'; '.join(found)})" if found else ""
+    body = describe_edits(record[fields.text], result.edits) or ["no change"]
+    return head + "\n" + "".join(f"  {line}\n" for line in body) + "\n"
 
 
 # --- dedup -------------------------------------------------------------------------------------
@@ -618,9 +640,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--explain",
-        action="store_true",
-        help="add a 'clean' object: every edit (rule, span of the original, replacement) "
-        "and the wire attribution found (agency, dateline place, bylines, credits)",
+        nargs="?",
+        const="json",
+        choices=("json", "text"),
+        help="json (the default): add a 'clean' object to each record, with every edit (rule, span "
+        "of the original, replacement) and the wire attribution found (agency, dateline place, "
+        "bylines, credits); text: instead of records, write a readable report of every edit",
     )
     p.add_argument("--fingerprint", action="store_true", help="add the folded text used for matching")
     p.add_argument(

@@ -17,7 +17,7 @@ import bisect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Edit", "EditLog", "apply_edits", "map_offset"]
+__all__ = ["Edit", "EditLog", "apply_edits", "describe_edits", "map_offset"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +49,36 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
         pos = e.end
     out.append(text[pos:])
     return "".join(out)
+
+
+def _show(text: str, limit: int = 60) -> str:
+    """A span for a person: quoted, escapes visible, long spans cut in the middle."""
+    if len(text) > limit:
+        text = text[: limit // 2] + "…" + text[-limit // 2 :]
+    return repr(text)
+
+
+def describe_edits(original: str, edits: Sequence[Edit]) -> list[str]:
+    """One readable line per edit: where (line:column of the original), the rule, before → after.
+
+    >>> for line in describe_edits("Share\\nIt&#39;s", [Edit("boilerplate.share", 0, 6, "")]):
+    ...     print(line)
+    1:1    boilerplate.share          removed 'Share\\n'
+    """
+    lines = []
+    starts = [0] + [i + 1 for i, c in enumerate(original) if c == "\n"]
+    for e in edits:
+        row = bisect.bisect_right(starts, e.start)
+        where = f"{row}:{e.start - starts[row - 1] + 1}"
+        before = original[e.start : e.end]
+        if not e.replacement:
+            change = f"removed {_show(before)}"
+        elif not before:
+            change = f"inserted {_show(e.replacement)}"
+        else:
+            change = f"{_show(before)} -> {_show(e.replacement)}"
+        lines.append(f"{where:6} {e.rule:26} {change}")
+    return lines
 
 
 def map_offset(edits: Sequence[Edit], offset: int) -> int:
