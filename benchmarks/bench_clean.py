@@ -187,8 +187,12 @@ def removal() -> str:
     return "\n".join(rows)
 
 
+def _visible(text: str) -> int:
+    return sum(not (c in " \t\n\r\x0b\x0c" or unicodedata.category(c) in ("Zs", "Zl", "Zp")) for c in text)
+
+
 def robustness() -> str:
-    docs = crashes = not_idempotent = 0
+    docs = crashes = not_idempotent = grew = more_visible = 0
     for path in sorted(EVAL.glob("*.jsonl")):
         for r in load(path.name):
             text = r.get("text")
@@ -203,6 +207,8 @@ def robustness() -> str:
                 crashes += 1
                 continue
             not_idempotent += twice.text != once.text
+            grew += len(once.text) > len(text)
+            more_visible += _visible(once.text) > _visible(text)
     return "\n".join(
         [
             "| every record of every corpus | value |",
@@ -210,6 +216,8 @@ def robustness() -> str:
             f"| records | {docs:,} |",
             f"| crashes | {crashes} |",
             f"| clean(clean(x).text).text != clean(x).text | {not_idempotent} |",
+            f"| clean text with more visible characters than the original | {more_visible} |",
+            f"| clean text longer than the original (blank lines between re-flowed paragraphs) | {grew} |",
         ]
     )
 

@@ -1,3 +1,5 @@
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -115,3 +117,39 @@ def test_clean_rejects_non_strings():
 def test_public_api_is_exported():
     for name in ("clean", "Cleaner", "dedup", "Deduplicator", "Outcome", "minhash_signatures", "CleanResult"):
         assert hasattr(newsdedup, name)
+
+
+WRAPPED = (
+    "The harbour authority said on Tuesday that dredging of the\n"
+    "main channel would start in March and last eleven weeks,\n"
+    "closing two of the four berths to container ships.\n"
+    "Ships were told.\n"
+    "The work is paid for by a state loan of forty million crowns\n"
+    "agreed last year after two groundings in the channel.\n"
+)
+wire_text = st.lists(st.one_of(st.sampled_from([*PIECES, WRAPPED]), st.text(max_size=8)), max_size=20).map(
+    "".join
+)
+
+
+def _visible(text: str) -> int:
+    """Characters other than spaces and line breaks (a control character such as NEL counts: ftfy
+    may decode it as cp1252's "…")."""
+    return sum(not (c in " \t\n\r\x0b\x0c" or unicodedata.category(c) in ("Zs", "Zl", "Zp")) for c in text)
+
+
+@given(wire_text)
+def test_never_adds_content(text):
+    """The clean text never has more visible characters than the original; it grows only where a
+    re-flowed paragraph gets its blank line (at most one character per line break)."""
+    r = clean(text)
+    assert _visible(r.text) <= _visible(text)
+    assert len(r.text) - len(text) <= text.count("\n") + text.count("\r")
+    growth = [e for e in r.edits if len(e.replacement) > e.end - e.start]
+    for e in growth:  # a blank line between re-flowed paragraphs, maybe merged with other edits
+        assert "structure.hard_wraps" in e.rule and _visible(e.replacement) <= _visible(text[e.start : e.end])
+
+
+def test_reflowed_paragraphs_get_a_blank_line():
+    r = clean(WRAPPED)
+    assert r.text.count("\n\n") == 1 and "\n" not in r.text.replace("\n\n", "")
