@@ -431,3 +431,89 @@ def test_stream_yields_each_record_with_its_batch_outcome():
     pairs = list(stream(iter(SAMPLE), chunk_size=13))
     assert [r for r, _ in pairs] == SAMPLE
     assert [o for _, o in pairs] == dedup(SAMPLE)
+
+
+def _bulletins(n, offset=0):
+    towns = ["Arden", "Velmora", "Saltmere", "Briarwood", "Londale", "Port Calder", "Vellaire", "Beaulac"]
+    return [
+        {
+            "id": f"b{k}",
+            "text": f"Bulletin {k} from {towns[k % 8]}: the river gauge at station {k} read {k % 97} cm "
+            f"on day {k % 31}, the water board said, and crews checked levee section {k * 7} overnight.",
+        }
+        for k in range(offset, offset + n)
+    ]
+
+
+def test_lost_redis_connection_mid_insert_then_retry(redis_url, redis_name, monkeypatch):
+    import redis
+
+    records = _bulletins(1200)  # three slices of 500 in one insert
+    reference = NearDupIndex(storage=redis_url, name=redis_name + "-ref")
+    expected = reference.add_many(records)
+    try:
+        index = NearDupIndex(storage=redis_url, name=redis_name)
+        store = index._store
+        real, calls = store._insert_script, []
+
+        def flaky(*args, **kwargs):
+            calls.append(1)
+            if len(calls) == 2:
+                raise redis.ConnectionError("Connection closed by server.")
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(store, "_insert_script", flaky)
+        with pytest.raises(ConnectionError, match="adding the same records again completes the index"):
+            index.add_many(records)
+        assert len(index) == 500  # the first slice, whole
+        first_slice = set(index.ids())
+        monkeypatch.setattr(store, "_insert_script", real)
+        retried = NearDupIndex(storage=redis_url, name=redis_name, on_error="skip").add_many(records)
+        assert sorted(index.ids()) == sorted(reference.ids())
+        for again, once in zip(retried, expected, strict=True):
+            if once.id in first_slice:
+                assert again.status == "rejected" and "already in the index" in again.reason
+            else:
+                assert again == once
+    finally:
+        reference._store.drop()
+
+
+def test_a_dead_redis_server_is_a_clear_error(tmp_path):
+    import shutil
+    import time
+
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("no redis-server here")
+    sock = tmp_path / "r.sock"
+    proc = subprocess.Popen(
+        [server, "--port", "0", "--unixsocket", str(sock), "--save", ""], stdout=subprocess.DEVNULL
+    )
+    try:
+        for _ in range(100):
+            if sock.exists():
+                break
+            time.sleep(0.05)
+        index = NearDupIndex(storage=f"unix://{sock}", name="n")
+        index.add_many(_bulletins(10))
+    finally:
+        proc.kill()
+        proc.wait()
+    with pytest.raises(ConnectionError, match=r"Redis at unix://.* failed"):
+        index.add_many(_bulletins(10, offset=10))
+
+
+def test_damaged_redis_records_are_refused(redis_url, redis_name):
+    import pickle
+
+    import redis
+
+    from newsdedup.dedup.index import redis_connection_kwargs
+
+    index = NearDupIndex(storage=redis_url, name=redis_name)
+    index.add({"id": "a", "text": STORY})
+    client = redis.Redis(**redis_connection_kwargs(redis_url))
+    client.hset(f"{redis_name}:records", json.dumps("a"), pickle.dumps(["not", "ours"]))
+    with pytest.raises(IndexFormatError, match="damaged"):
+        index.query(STORY)

@@ -18,6 +18,7 @@ validates (format, version, shapes, checksum) before use.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import heapq
 import json
@@ -218,11 +219,12 @@ class NearDupIndex:
         batch, reason = self._sign([v])
         if reason[0] is not None:
             raise InputError("query", reason[0])
-        found = self._store.candidates(batch.signatures)[0]
+        with self._store.errors():
+            found = self._store.candidates(batch.signatures)[0]
+            data = self._store.fetch(list(found)) if found else {}
         keys = list(found)
         if not keys:
             return []
-        data = self._store.fetch(keys)
         keys = [k for k in keys if k in data]
         res, cont, ok = self._score(batch, 0, [data[k] for k in keys])
         matches = [
@@ -232,20 +234,25 @@ class NearDupIndex:
 
     def remove(self, rid: Any) -> None:
         """Forget an indexed article; KeyError when it is not in the index."""
-        if not self._store.delete([_key(rid)]):
+        with self._store.errors():
+            removed = self._store.delete([_key(rid)])
+        if not removed:
             raise KeyError(f"{rid!r} is not in the index")
 
     def expire(self, before: datetime) -> int:
         """Forget every dated article published before ``before``; returns how many went."""
         if before.tzinfo is None:
             before = before.replace(tzinfo=timezone.utc)
-        return self._store.delete(self._store.dated_before(before.timestamp()))
+        with self._store.errors():
+            return self._store.delete(self._store.dated_before(before.timestamp()))
 
     def __len__(self) -> int:
-        return len(self._store)
+        with self._store.errors():
+            return len(self._store)
 
     def __contains__(self, rid: object) -> bool:
-        return self._store.contains(_key(rid))
+        with self._store.errors():
+            return self._store.contains(_key(rid))
 
     def ids(self) -> Iterator[Any]:
         """The ids of the indexed articles, in the order they were indexed."""
@@ -354,13 +361,16 @@ class NearDupIndex:
             where.append(pos)
         if valid:
             batch, empty = self._sign(valid)
-            in_index = self._store.contains_many(batch.keys)
+            with self._store.errors():
+                in_index = self._store.contains_many(batch.keys)
             if overlay is not None:
                 in_index = [a or overlay.contains(k) for a, k in zip(in_index, batch.keys, strict=True)]
             for k, v in enumerate(valid):
                 if empty[k] is None and in_index[k]:
                     empty[k] = f"duplicate id {v.id!r} (already in the index)"
-            for k, outcome in enumerate(self._decide(batch, empty, overlay)):
+            with self._store.errors():
+                decided = self._decide(batch, empty, overlay)
+            for k, outcome in enumerate(decided):
                 if outcome.status == "rejected" and cfg.on_error == "raise":
                     raise InputError(where_is(valid[k].index, valid[k].text), outcome.reason or "")
                 outcomes[where[k]] = outcome
@@ -663,6 +673,10 @@ class _Store:
     def watermark(self) -> float: ...
     def set_watermark(self, ts: float) -> None: ...
 
+    def errors(self) -> contextlib.AbstractContextManager[None]:
+        """Storage failures as the errors this library documents (Redis: ConnectionError)."""
+        return contextlib.nullcontext()
+
 
 class _MemoryStore(_Store):
     """Bucket tables in a :class:`~newsdedup.dedup.lsh.BandIndex`, records in numpy arrays by slot.
@@ -964,11 +978,25 @@ class _RedisStore(_Store):
         return out
 
     def _unpack(self, key: bytes, raw: bytes) -> _Stored:
-        seq, size, date, count = _HEADER.unpack_from(raw)
-        body = np.frombuffer(raw, dtype=np.uint32, offset=_HEADER.size)
+        """A stored record, checked: a value written by anything else is refused, never run."""
+        size_ok = len(raw) >= _HEADER.size and (len(raw) - _HEADER.size) % 4 == 0
+        seq, size, date, count = _HEADER.unpack_from(raw) if size_ok else (0, 0, 0.0, -1)
+        body = np.frombuffer(raw, dtype=np.uint32, offset=_HEADER.size) if size_ok else np.zeros(0, np.uint32)
         if len(body) != self.num_perm + count:
             raise IndexFormatError(f"{self._url} {self._name.decode()!r}", f"record {key!r} is damaged")
         return _Stored(key, seq, body[: self.num_perm], size, body[self.num_perm :], date)
+
+    @contextlib.contextmanager
+    def errors(self) -> Iterator[None]:
+        import redis
+
+        try:
+            yield
+        except redis.RedisError as e:
+            raise ConnectionError(
+                f"Redis at {self._url} failed ({type(e).__name__}: {e}). Articles go in whole, "
+                f"{_SCRIPT_SLICE} at a time: adding the same records again completes the index"
+            ) from None
 
     def insert(self, batch: _Batch, which: list[int], seqs: np.ndarray) -> None:
         # Each slice goes in as one script, so a record and its LSH entries are written together or
