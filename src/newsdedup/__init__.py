@@ -26,6 +26,7 @@ from .dedup import (
     stream,
 )
 from .io import Fields, InputError, InvalidRecord
+from .sample import load_sample
 
 __version__ = "0.1.0"
 
@@ -52,6 +53,7 @@ __all__ = [
     "candidate_pairs",
     "clean",
     "dedup",
+    "load_sample",
     "map_offset",
     "minhash_signatures",
     "shingle_hash",

@@ -13,7 +13,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import timedelta
-from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -34,6 +33,7 @@ from .io import (
     too_long,
     write_records,
 )
+from .sample import load_sample
 
 EXIT_INPUT = 2
 
@@ -442,12 +442,6 @@ def _match_dict(m: Any) -> dict[str, Any]:
 
 
 # --- demo --------------------------------------------------------------------------------------
-
-
-def load_sample() -> list[dict[str, Any]]:
-    """The bundled sample corpus: fictional wire stories and their republished copies."""
-    text = resources.files("newsdedup").joinpath("data/sample.jsonl").read_text(encoding="utf-8")
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
 def run_demo(out: TextIO, examples: int = 3) -> dict[str, Any]:
