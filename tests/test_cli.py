@@ -387,3 +387,16 @@ def test_clean_explain_text_is_readable(tmp_path):
     assert f"{src}:1  id='a'  3 edit(s)  (agency AFP; place PARIS)" in report
     assert "1:1    boilerplate.share          removed 'Share\\n'" in report
     assert "'&#39;' -> \"'\"" in report and "'â€™' -> '’'" in report
+
+
+def test_txt_folder_out_holds_the_deduplicated_texts(tmp_path):
+    src = _write(tmp_path / "in.jsonl", [json.dumps(r) for r in _sample_rows()])
+    assert main(["dedup", str(src), "--only-kept", "-o", str(tmp_path / "kept") + "/", "-q"]) == 0
+    files = sorted(p.name for p in (tmp_path / "kept").iterdir())
+    assert len(files) == 34 and files[0] == "s01-0.txt"
+    assert (tmp_path / "kept" / "s01-0.txt").read_text() == _sample_rows()[0]["text"]
+    assert main(["clean", str(tmp_path / "kept"), "-o", str(tmp_path / "clean") + "/", "-q"]) == 0
+    assert sorted(p.name for p in (tmp_path / "clean").iterdir()) == files
+    assert (
+        main(["clean", str(tmp_path / "kept"), "-o", str(tmp_path / "clean") + "/", "-q"]) == 2
+    )  # not empty

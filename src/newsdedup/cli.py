@@ -104,7 +104,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
                     out.writelines(report)
                     report.clear()
         else:
-            write_records(args.output, cleaned(_bar(args, read(), "cleaning")))
+            write_records(args.output, cleaned(_bar(args, read(), "cleaning")), fields=fields)
     top = ", ".join(f"{rule} {k}" for rule, k in counts.most_common(6))
     _say(
         args, f"cleaned {n} records, {changed} changed" + (f" ({top})" if top else "") + f" -> {args.output}"
@@ -185,7 +185,7 @@ def cmd_dedup(args: argparse.Namespace) -> int:
             for (location, record), outcome in zip(read(), outcomes, strict=True)
             if not args.only_kept or outcome.status == "kept"
         )
-        written = write_records(args.output, _bar(args, rows, "writing"))
+        written = write_records(args.output, _bar(args, rows, "writing"), fields=config.fields)
     seconds = time.perf_counter() - start
     if args.clusters:
         write_records(args.clusters, cluster_rows(outcomes))

@@ -15,6 +15,7 @@ import gzip
 import io
 import json
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
@@ -109,7 +110,7 @@ def detect_format(path: str | Path) -> tuple[Format, str | None]:
     if name == "-":
         return "jsonl", None
     p = Path(name)
-    if p.is_dir():
+    if p.is_dir() or name.endswith(("/", os.sep)):
         return "txt", None
     suffixes = [x.lower() for x in p.suffixes]
     compression = _COMPRESSION.get(suffixes[-1]) if suffixes else None
@@ -335,6 +336,32 @@ def atomic_output(path: str | Path, *, compression: str | None = None, binary: b
         raise
 
 
+def _write_txt_folder(target: Path, rows: Iterable[Mapping[str, Any]], fields: Fields) -> int:
+    if target.exists() and any(target.iterdir()):
+        raise ValueError(f"{target} is a folder that is not empty; write to a new one")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    n = 0
+    try:
+        for row in rows:
+            rid, text = row.get(fields.id), row.get(fields.text)
+            if not isinstance(text, str) or not isinstance(rid, (str, int)) or isinstance(rid, bool):
+                continue  # a rejected or unreadable record has no text to write: the report counts it
+            rel = Path(str(rid) if str(rid).endswith(".txt") else f"{rid}.txt")
+            if rel.is_absolute() or ".." in rel.parts:
+                raise ValueError(f"id {rid!r} cannot name a file inside {target}")
+            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+            (tmp / rel).write_text(text, encoding="utf-8")
+            n += 1
+        if target.exists():
+            target.rmdir()
+        os.replace(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return n
+
+
 def _flat(value: Any) -> Any:
     """A CSV cell: strings and numbers as they are, anything else as JSON."""
     if value is None or isinstance(value, (str, int, float)):
@@ -343,12 +370,18 @@ def _flat(value: Any) -> Any:
 
 
 def write_records(
-    path: str | Path, rows: Iterable[Mapping[str, Any]], *, format: Format | None = None
+    path: str | Path,
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    format: Format | None = None,
+    fields: Fields | None = None,
 ) -> int:
     """Write ``rows`` to ``path`` (``-`` is stdout, JSONL) atomically; returns how many.
 
-    The format follows the name (``.csv``, ``.parquet``, ``.jsonl``, with ``.gz``/``.zst``);
-    any other name is JSONL.
+    The format follows the name (``.csv``, ``.parquet``, ``.jsonl``, with ``.gz``/``.zst``, or a
+    folder: a name ending in ``/``); any other name is JSONL. A folder gets one ``ID.txt`` per
+    row holding its text (``fields`` names them; an id read from a folder keeps its sub-path),
+    and only the text: it is made beside the target and renamed into place when complete.
     JSONL streams; CSV and Parquet gather the rows first (their columns are the union of the
     rows' keys, in first-seen order). In CSV, nested values (the ``dedup`` object) are JSON text.
     """
@@ -364,8 +397,10 @@ def write_records(
                 write_jsonl_line(out, row)
                 n += 1
         return n
+    if fmt == "txt":
+        return _write_txt_folder(Path(path), rows, fields or Fields())
     if fmt not in ("csv", "parquet"):
-        raise ValueError(f"cannot write {fmt!r}; outputs are jsonl, csv or parquet")
+        raise ValueError(f"cannot write {fmt!r}; outputs are jsonl, csv, parquet or a folder")
     table = list(rows)
     columns = list(dict.fromkeys(k for row in table for k in row))
     if fmt == "csv":
