@@ -82,3 +82,10 @@ def test_wrapped_notice_is_recognised_once_reflowed():
     r = clean(text)
     assert r.text == "The council approved the budget on Monday after a long debate in the town hall."
     assert clean(r.text).text == r.text
+
+
+def test_runs_of_x_are_not_the_x_share_button():
+    # "X" alone is the share button; "xx", "xxxx..." (redactions, placeholders) are text.
+    for line in ["xx", "xxx", "x" * 70, "XX marks the spot"]:
+        assert clean(line).text == line
+    assert clean("Story\nX\nmore").text == "Story\nmore"

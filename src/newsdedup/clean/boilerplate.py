@@ -64,7 +64,7 @@ def _rule(
     return LineRule(name, description, regex.compile(pattern, flags=flags), max_len, prefixes, keywords)
 
 
-_SOCIAL = r"(?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|e-?mail|messenger|flipboard)"
+_SOCIAL = r"(?:facebook|twitter|x\b|linkedin|whatsapp|telegram|reddit|pinterest|e-?mail|messenger|flipboard)"
 _WIDGET = (
     rf"(?:share(?: this(?: article| story| page| post)?| on {_SOCIAL}| via {_SOCIAL})?|tweet|{_SOCIAL}"
     r"|print|copy(?: the)? link|comments?|save(?: article)?|\d+ comments?|gift(?: this)? article|listen)"
