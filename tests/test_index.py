@@ -517,3 +517,15 @@ def test_damaged_redis_records_are_refused(redis_url, redis_name):
     client.hset(f"{redis_name}:records", json.dumps("a"), pickle.dumps(["not", "ours"]))
     with pytest.raises(IndexFormatError, match="damaged"):
         index.query(STORY)
+
+
+def test_redis_credentials_come_from_the_url_or_the_environment_and_are_never_printed(monkeypatch):
+    from newsdedup.dedup.index import redis_connection_kwargs
+
+    assert redis_connection_kwargs("redis://:s3cret@localhost:6379/2")["password"] == "s3cret"
+    monkeypatch.setenv("REDIS_PASSWORD", "fr0m-env")
+    assert redis_connection_kwargs("redis://localhost:6379/0")["password"] == "fr0m-env"
+    assert redis_connection_kwargs("redis://:url-wins@localhost:6379/0")["password"] == "url-wins"
+    with pytest.raises(ConnectionError) as err:
+        NearDupIndex(storage="redis://user:s3cret@127.0.0.1:1/0")
+    assert "s3cret" not in str(err.value) and "user:***@127.0.0.1:1" in str(err.value)
