@@ -136,7 +136,9 @@ def _might_be_copyright(line: str) -> bool:
     return any(k in low for k in ("copyright", "©", "(c)", "copr.", "all rights reserved", "may not be"))
 
 
-_DIGIT_SEP = re.compile(r"(?<=\d)[.,](?=\d)")  # linear; stdlib re is faster for this class
+# A separator between digits; the lookbehind comes after the class, so the search skips ahead
+# to the next "." or "," (stdlib re, linear).
+_DIGIT_SEP = re.compile(r"[.,](?<=\d[.,])(?=\d)")
 
 
 class _FoldTable(dict):
@@ -181,68 +183,142 @@ def fold(text: str) -> str:
     return " ".join(text.translate(_FOLD).split())
 
 
+# Where a residue line may start: a superset of the lines the per-line patterns below can match,
+# searched in the lower-cased text in one pass (stdlib re: a literal "\n" then fixed words, linear),
+# so that prose lines, nearly all of them, skip the per-line tests.
+_MAYBE_RESIDUE_START = re.compile(
+    r"\n[^\S\n]*(?:by\s|[-–—(]|"
+    + "|".join(re.escape(w) for w in _CREDIT_STARTS if w != "(")
+    + "|"
+    + "|".join(sorted((re.escape(a) for a in AGENCIES), key=len, reverse=True))
+    + ")"
+)
+# A copyright line may hold these anywhere (see _might_be_copyright).
+_COPYRIGHT_WORDS = ("copyright", "©", "(c)", "copr.", "all rights reserved", "may not be")
+
+
+def _maybe_residue(text: str, pos: int) -> list[int] | None:
+    """Starts of the lines from ``pos`` on that may be residue, in order; None when the lower-cased
+    text does not line up with the text (a few characters change length), so every line must be
+    looked at."""
+    low = text.lower()
+    if len(low) != len(text):
+        return None
+    found = {m.start() + 1 for m in _MAYBE_RESIDUE_START.finditer(low, max(pos - 1, 0))}
+    if pos == 0 and _MAYBE_RESIDUE_START.match("\n" + low[:80]):
+        found.add(0)
+    for word in _COPYRIGHT_WORDS:
+        at = low.find(word, pos)
+        while at >= 0:
+            start = low.rfind("\n", 0, at) + 1
+            found.add(start)
+            end = low.find("\n", at)
+            at = -1 if end < 0 else low.find(word, end)
+    return sorted(found)
+
+
+class _Residue:
+    """The wire residue of one text, gathered line by line."""
+
+    __slots__ = ("agencies", "bylines", "copyright", "credits", "place")
+
+    def __init__(self) -> None:
+        self.place: str | None = None
+        self.agencies: list[str] = []
+        self.bylines: list[str] = []
+        self.credits: list[str] = []
+        self.copyright: list[str] = []
+
+    def take(self, line: str) -> bool:
+        """Record ``line`` (stripped) if it is a byline, agency, credit or copyright line."""
+        low = line[:24].lower()
+        # Each pattern is tried only where the line's start allows it.
+        if low.startswith("by ") and len(line) <= 120 and (m := _BYLINE.fullmatch(line, timeout=TIMEOUT)):
+            self.bylines.append(m.group("name"))
+            if m.group("org") and (org := _AGENCY_LINE.fullmatch(m.group("org"), timeout=TIMEOUT)):
+                self.agencies.append(_agency(org.group("agency")))
+            return True
+        if len(line) <= 40 and (m := _AGENCY_LINE.fullmatch(line, timeout=TIMEOUT)):
+            self.agencies.append(_agency(m.group("agency")))
+            return True
+        if low.startswith(_CREDIT_STARTS) and _CREDIT.fullmatch(line, timeout=TIMEOUT):
+            self.credits.append(line.strip("()."))
+            return True
+        if len(line) <= 240 and _might_be_copyright(line) and _COPYRIGHT.fullmatch(line, timeout=TIMEOUT):
+            self.copyright.append(line)
+            return True
+        return False
+
+    def dateline(self, line: str) -> int:
+        """How many characters of a body line's start are a dateline (0 when none)."""
+        # Cheap tests first: an agency dateline has a "(", a capitals one starts with two capitals.
+        m = "(" in line and _DATELINE_AGENCY.match(line, timeout=TIMEOUT)
+        if not m and line[:2].isupper() and line[:2].isalpha():
+            m = _DATELINE_CAPS.match(line, timeout=TIMEOUT)
+        if not m:
+            return 0
+        if m.group("place") and self.place is None:
+            self.place = m.group("place").strip(" ,")
+        if "agency" in m.groupdict() and m.group("agency"):
+            self.agencies.append(_agency(m.group("agency")))
+        return m.end()
+
+    def meta(self) -> WireMeta:
+        return WireMeta(
+            place=self.place,
+            agencies=tuple(dict.fromkeys(self.agencies)),
+            bylines=tuple(self.bylines),
+            credits=tuple(self.credits),
+            copyright=tuple(self.copyright),
+        )
+
+
 def make_fingerprint(text: str) -> tuple[str, WireMeta]:
     """Fold ``text`` for shingling and take out wire residue; return the fingerprint and the residue.
+
+    Residue lines (bylines, agency lines, credits, copyright) go wherever they are; a dateline
+    goes from the start of one of the first few body lines. The rest is folded as it stands
+    (folding ignores line structure), so only those lines are looked at one by one.
 
     >>> make_fingerprint("LONDON (Reuters) - It’s UP 3.5%.\\n(Editing by Ann Lee)")[0]
     'its up 35'
     """
-    place: str | None = None
-    agencies: list[str] = []
-    bylines: list[str] = []
-    credits: list[str] = []
-    copyright: list[str] = []
-    kept: list[str] = []
-    body_lines = 0
-    # Checks on the whole text first, so most lines skip the per-line tests entirely.
-    whole = text.lower()
-    maybe_byline = "by " in whole
-    maybe_copyright = _might_be_copyright(whole)
-    for raw in text.split("\n"):
+    residue = _Residue()
+    drops: list[tuple[int, int]] = []  # spans of the text the fingerprint leaves out
+    # The first body lines, in order: residue lines, or a dateline at a body line's start.
+    body = 0
+    pos = 0
+    n = len(text)
+    while pos < n and body < DATELINE_LINES:
+        end = text.find("\n", pos)
+        end = n if end < 0 else end
+        raw = text[pos:end]
         line = raw.strip()
-        if not line:
-            continue
-        low = line[:24].lower()
-        # Each residue pattern is tried only where the line's start allows it (most prose lines skip all).
-        if (
-            maybe_byline
-            and low.startswith("by ")
-            and len(line) <= 120
-            and (m := _BYLINE.fullmatch(line, timeout=TIMEOUT))
-        ):
-            bylines.append(m.group("name"))
-            if m.group("org") and (org := _AGENCY_LINE.fullmatch(m.group("org"), timeout=TIMEOUT)):
-                agencies.append(_agency(org.group("agency")))
-            continue
-        if len(line) <= 40 and (m := _AGENCY_LINE.fullmatch(line, timeout=TIMEOUT)):
-            agencies.append(_agency(m.group("agency")))
-            continue
-        if low.startswith(_CREDIT_STARTS) and _CREDIT.fullmatch(line, timeout=TIMEOUT):
-            credits.append(line.strip("()."))
-            continue
-        if (
-            maybe_copyright
-            and len(line) <= 240
-            and _might_be_copyright(line)
-            and _COPYRIGHT.fullmatch(line, timeout=TIMEOUT)
-        ):
-            copyright.append(line)
-            continue
-        if body_lines < DATELINE_LINES:
-            m = _DATELINE_AGENCY.match(line, timeout=TIMEOUT) or _DATELINE_CAPS.match(line, timeout=TIMEOUT)
-            if m:
-                if m.group("place") and place is None:
-                    place = m.group("place").strip(" ,")
-                if "agency" in m.groupdict() and m.group("agency"):
-                    agencies.append(_agency(m.group("agency")))
-                line = line[m.end() :]
-        body_lines += 1
-        kept.append(line)
-    meta = WireMeta(
-        place=place,
-        agencies=tuple(dict.fromkeys(agencies)),
-        bylines=tuple(bylines),
-        credits=tuple(credits),
-        copyright=tuple(copyright),
-    )
-    return fold("\n".join(kept)), meta
+        if line:
+            lead = pos + len(raw) - len(raw.lstrip())
+            if residue.take(line):
+                drops.append((pos, end))
+            else:
+                cut = residue.dateline(line)
+                if cut:
+                    drops.append((lead, lead + cut))
+                body += 1
+        pos = end + 1
+    # Further on, only lines that may be residue are looked at.
+    starts = _maybe_residue(text, pos)
+    if starts is None:  # every line, then
+        starts = [pos] + [i + 1 for i in range(pos, n) if text[i] == "\n"] if pos < n else []
+    for start in starts:
+        end = text.find("\n", start)
+        end = n if end < 0 else end
+        line = text[start:end].strip()
+        if line and residue.take(line):
+            drops.append((start, end))
+    if not drops:
+        return fold(text), residue.meta()
+    pieces, last = [], 0
+    for a, b in drops:
+        pieces.append(text[last:a])
+        last = b
+    pieces.append(text[last:])
+    return fold("\n".join(pieces)), residue.meta()
