@@ -10,7 +10,7 @@ import regex
 
 from .edits import Edit
 
-__all__ = ["TIMEOUT", "edits_from_matches", "iter_lines", "line_removal"]
+__all__ = ["TIMEOUT", "edits_from_matches", "iter_lines", "line_removal", "lines_that_may_match"]
 
 #: Seconds any one regex call may take on one document; hostile input fails loudly, never hangs.
 TIMEOUT = 5.0
@@ -52,3 +52,31 @@ def iter_lines(text: str) -> Iterator[tuple[int, int, str]]:
 def line_removal(rule: str, start: int, end: int) -> Edit:
     """An edit that removes a whole line (with its newline)."""
     return Edit(rule, start, end, "")
+
+
+def lines_that_may_match(
+    text: str, pos: int, starts: re.Pattern[str], words: tuple[str, ...]
+) -> list[int] | None:
+    """Starts of the lines from ``pos`` on that a line test may accept, found in one pass.
+
+    ``starts`` is a stdlib pattern that begins with ``\\n`` and matches what such a line may start
+    with; ``words`` are what it may hold anywhere; both in lower case, searched in the lower-cased
+    text. The result must be a superset of the lines the test accepts, so that every other line
+    skips the test. None when lower-casing changes the text's length (a few characters do): then
+    every line must be tested.
+    """
+    low = text.lower()
+    if len(low) != len(text):
+        return None
+    found = {m.start() + 1 for m in starts.finditer(low, max(pos - 1, 0))}
+    if pos == 0:
+        nl = low.find("\n")
+        if starts.match("\n" + (low if nl < 0 else low[:nl])):
+            found.add(0)
+    for word in words:
+        at = low.find(word, pos)
+        while at >= 0:
+            found.add(low.rfind("\n", 0, at) + 1)
+            end = low.find("\n", at)
+            at = -1 if end < 0 else low.find(word, end)
+    return sorted(found)

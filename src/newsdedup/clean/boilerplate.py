@@ -10,11 +10,12 @@ only things removed inside a line, and only in that exact form.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import regex
 
-from ._regex import TIMEOUT, edits_from_matches, iter_lines, line_removal
+from ._regex import TIMEOUT, edits_from_matches, iter_lines, line_removal, lines_that_may_match
 from .edits import Edit
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "fix_email_protected",
     "fix_newsapi_chars",
     "matching_rule",
+    "rule_lines",
 ]
 
 
@@ -209,14 +211,34 @@ def matching_rule(line: str, rules: tuple[LineRule, ...] = RULES) -> LineRule | 
     return None
 
 
-def fix_boilerplate_lines(text: str, rules: tuple[LineRule, ...] = RULES) -> list[Edit]:
-    """Remove whole lines that one of ``rules`` matches entirely (with the line's newline)."""
-    edits = []
-    for start, end, line in iter_lines(text):
+# What a line that some rule matches may start with (after bullets and spaces): see lines_that_may_match.
+_RULE_START = re.compile(
+    "\\n["
+    + re.escape(_TRIM)
+    + "]*(?:"
+    + "|".join(map(re.escape, sorted(_ALL_PREFIXES, key=len, reverse=True)))
+    + ")"
+)
+
+
+def rule_lines(text: str, rules: tuple[LineRule, ...] = RULES) -> Iterator[tuple[int, int, LineRule]]:
+    """``(start, end, rule)`` for each whole line of ``text`` a rule matches (``end`` past its newline)."""
+    starts = lines_that_may_match(text, 0, _RULE_START, _ALL_KEYWORDS)
+    lines = iter_lines(text) if starts is None else (_line(text, s) for s in starts)
+    for start, end, line in lines:
         rule = matching_rule(line, rules)
         if rule is not None:
-            edits.append(line_removal(rule.name, start, end))
-    return edits
+            yield start, end, rule
+
+
+def _line(text: str, start: int) -> tuple[int, int, str]:
+    nl = text.find("\n", start)
+    return (start, len(text), text[start:]) if nl < 0 else (start, nl + 1, text[start:nl])
+
+
+def fix_boilerplate_lines(text: str, rules: tuple[LineRule, ...] = RULES) -> list[Edit]:
+    """Remove whole lines that one of ``rules`` matches entirely (with the line's newline)."""
+    return [line_removal(rule.name, start, end) for start, end, rule in rule_lines(text, rules)]
 
 
 _NEWSAPI = regex.compile(r"\s*\[\+\d+ chars\]")

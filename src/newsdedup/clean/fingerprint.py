@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from ._regex import TIMEOUT
+from ._regex import TIMEOUT, lines_that_may_match
 
 __all__ = ["AGENCIES", "WireMeta", "make_fingerprint"]
 
@@ -197,26 +197,6 @@ _MAYBE_RESIDUE_START = re.compile(
 _COPYRIGHT_WORDS = ("copyright", "©", "(c)", "copr.", "all rights reserved", "may not be")
 
 
-def _maybe_residue(text: str, pos: int) -> list[int] | None:
-    """Starts of the lines from ``pos`` on that may be residue, in order; None when the lower-cased
-    text does not line up with the text (a few characters change length), so every line must be
-    looked at."""
-    low = text.lower()
-    if len(low) != len(text):
-        return None
-    found = {m.start() + 1 for m in _MAYBE_RESIDUE_START.finditer(low, max(pos - 1, 0))}
-    if pos == 0 and _MAYBE_RESIDUE_START.match("\n" + low[:80]):
-        found.add(0)
-    for word in _COPYRIGHT_WORDS:
-        at = low.find(word, pos)
-        while at >= 0:
-            start = low.rfind("\n", 0, at) + 1
-            found.add(start)
-            end = low.find("\n", at)
-            at = -1 if end < 0 else low.find(word, end)
-    return sorted(found)
-
-
 class _Residue:
     """The wire residue of one text, gathered line by line."""
 
@@ -305,7 +285,7 @@ def make_fingerprint(text: str) -> tuple[str, WireMeta]:
                 body += 1
         pos = end + 1
     # Further on, only lines that may be residue are looked at.
-    starts = _maybe_residue(text, pos)
+    starts = lines_that_may_match(text, pos, _MAYBE_RESIDUE_START, _COPYRIGHT_WORDS)
     if starts is None:  # every line, then
         starts = [pos] + [i + 1 for i in range(pos, n) if text[i] == "\n"] if pos < n else []
     for start in starts:

@@ -151,18 +151,24 @@ def fix_hard_wraps(text: str, standalone: Callable[[str], str | None] | None = N
     return edits
 
 
-_BLANKS = re.compile(r"\A\n+|\n{3,}|\n+\Z")
+_BLANK_RUN = re.compile(r"\n{3,}")  # a literal prefix: the search skips ahead (stdlib re, linear)
 
 
 def fix_blank_lines(text: str) -> list[Edit]:
     """At most one blank line between paragraphs; none at the start or end of the text."""
-    if "\n\n\n" not in text and text[:1] != "\n" and text[-1:] != "\n":
-        return []
-
-    def replace(m: regex.Match[str]) -> str:
-        return "" if m.start() == 0 or m.end() == len(text) else "\n\n"
-
-    return edits_from_matches(_BLANKS, text, "structure.blank_lines", replace)
+    rule = "structure.blank_lines"
+    lead = len(text) - len(text.lstrip("\n"))
+    if lead == len(text):
+        return [Edit(rule, 0, lead, "")] if text else []
+    trail = len(text) - len(text.rstrip("\n"))
+    edits = [Edit(rule, 0, lead, "")] if lead else []
+    if "\n\n\n" in text:
+        edits += [
+            Edit(rule, m.start(), m.end(), "\n\n") for m in _BLANK_RUN.finditer(text, lead, len(text) - trail)
+        ]
+    if trail:
+        edits.append(Edit(rule, len(text) - trail, len(text), ""))
+    return edits
 
 
 _PARAGRAPH_SPLIT = re.compile(r"\n[ \t]*\n\s*")
