@@ -183,12 +183,13 @@ class Cleaner:
                 break
 
 
-def _rule_name_of(rules: tuple[boilerplate.LineRule, ...]) -> Callable[[str], str | None]:
-    def name(line: str) -> str | None:
-        rule = boilerplate.matching_rule(line, rules)
-        return None if rule is None else rule.name
+def _rule_name_of(rules: tuple[boilerplate.LineRule, ...]) -> Callable[[str], dict[int, str]]:
+    """The lines of a text one of ``rules`` would remove: their start -> the rule's name."""
 
-    return name
+    def names(text: str) -> dict[int, str]:
+        return {start: rule.name for start, _, rule in boilerplate.rule_lines(text, rules)}
+
+    return names
 
 
 @lru_cache(maxsize=32)

@@ -10,7 +10,14 @@ import regex
 
 from .edits import Edit
 
-__all__ = ["TIMEOUT", "edits_from_matches", "iter_lines", "line_removal", "lines_that_may_match"]
+__all__ = [
+    "TIMEOUT",
+    "edits_from_matches",
+    "iter_lines",
+    "line_removal",
+    "lines_that_may_match",
+    "word_union",
+]
 
 #: Seconds any one regex call may take on one document; hostile input fails loudly, never hangs.
 TIMEOUT = 5.0
@@ -80,3 +87,32 @@ def lines_that_may_match(
             end = low.find("\n", at)
             at = -1 if end < 0 else low.find(word, end)
     return sorted(found)
+
+
+def word_union(words: list[str] | tuple[str, ...]) -> str:
+    """A regex matching any of ``words``, as a trie: ``ad(?:vert|s)`` rather than ``advert|ads``.
+
+    An alternation of many words is tried word by word at every position it is reached; the trie
+    decides on the first character, so a scan that reaches it at every line start stays fast.
+
+    >>> word_union(["advert", "ads", "x"])
+    '(?:ad(?:s|vert)|x)'
+    """
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and not ends else "(?:" + "|".join(branches) + ")"
+        if ends:
+            body = (body if body.startswith("(?:") else "(?:" + body + ")") + "?"
+        return body
+
+    return "(?:" + "|".join(re.escape(ch) + build(child) for ch, child in sorted(trie.items()) if ch) + ")"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import regex
 
-from ._regex import TIMEOUT, edits_from_matches, iter_lines, line_removal, lines_that_may_match
+from ._regex import TIMEOUT, edits_from_matches, iter_lines, line_removal, lines_that_may_match, word_union
 from .edits import Edit
 
 __all__ = [
@@ -212,13 +212,7 @@ def matching_rule(line: str, rules: tuple[LineRule, ...] = RULES) -> LineRule | 
 
 
 # What a line that some rule matches may start with (after bullets and spaces): see lines_that_may_match.
-_RULE_START = re.compile(
-    "\\n["
-    + re.escape(_TRIM)
-    + "]*(?:"
-    + "|".join(map(re.escape, sorted(_ALL_PREFIXES, key=len, reverse=True)))
-    + ")"
-)
+_RULE_START = re.compile("\\n[" + re.escape(_TRIM) + "]*" + word_union(_ALL_PREFIXES))
 
 
 def rule_lines(text: str, rules: tuple[LineRule, ...] = RULES) -> Iterator[tuple[int, int, LineRule]]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from ._regex import TIMEOUT, lines_that_may_match
+from ._regex import TIMEOUT, lines_that_may_match, word_union
 
 __all__ = ["AGENCIES", "WireMeta", "make_fingerprint"]
 
@@ -187,11 +187,7 @@ def fold(text: str) -> str:
 # searched in the lower-cased text in one pass (stdlib re: a literal "\n" then fixed words, linear),
 # so that prose lines, nearly all of them, skip the per-line tests.
 _MAYBE_RESIDUE_START = re.compile(
-    r"\n[^\S\n]*(?:by\s|[-–—(]|"
-    + "|".join(re.escape(w) for w in _CREDIT_STARTS if w != "(")
-    + "|"
-    + "|".join(sorted((re.escape(a) for a in AGENCIES), key=len, reverse=True))
-    + ")"
+    r"\n[^\S\n]*(?:by\s|[-–—(]|" + word_union([w for w in _CREDIT_STARTS if w != "("] + list(AGENCIES)) + ")"
 )
 # A copyright line may hold these anywhere (see _might_be_copyright).
 _COPYRIGHT_WORDS = ("copyright", "©", "(c)", "copr.", "all rights reserved", "may not be")

@@ -48,9 +48,11 @@ _INNER_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
 def _tabular(line: str, runs: int | None = None) -> bool:
     """A table row or aligned columns: a tab, or two or more runs of spaces inside the line
     (``runs``, when the caller has already counted them)."""
+    if "\t" in line:
+        return True
     if runs is None:
-        runs = len(_INNER_SPACES.findall(line))
-    return "\t" in line or runs >= 2
+        runs = len(_INNER_SPACES.findall(line)) if "  " in line else 0
+    return runs >= 2
 
 
 def fix_inner_spaces(text: str) -> list[Edit]:
@@ -82,7 +84,7 @@ _FIRST_WORD = re.compile(r"^([^\W\d_][\w]*)")
 _WORDS = re.compile(r"\w+(?:-\w+)*")
 
 
-def fix_hard_wraps(text: str, standalone: Callable[[str], str | None] | None = None) -> list[Edit]:
+def fix_hard_wraps(text: str, standalone: Callable[[str], dict[int, str]] | None = None) -> list[Edit]:
     """Re-flow paragraphs that were hard-wrapped at a fixed width.
 
     In a block that looks wrapped, a line break after a full line becomes a space, and one after
@@ -90,63 +92,76 @@ def fix_hard_wraps(text: str, standalone: Callable[[str], str | None] | None = N
     lines with a hyphen is joined (``govern-`` / ``ment`` → ``government``, rule
     ``structure.dehyphenate``) only where the joined word occurs elsewhere in the text; where
     the hyphenated form does, the hyphen stays (``state-owned``); otherwise the hyphen and a
-    space stay, so ``state- and federal`` keeps its meaning. A line that ``standalone`` names a
-    boilerplate rule for is never joined: inside a wrapped sentence ("Advertisement" between two
-    of its lines) it is removed under that rule's name and the sentence closes up; elsewhere it is
-    set apart as a paragraph of its own, for the line rules.
+    space stay, so ``state- and federal`` keeps its meaning. ``standalone(text)`` names the lines
+    (by their start) that a boilerplate rule would remove; such a line is never joined: inside a
+    wrapped sentence ("Advertisement" between two of its lines) it is removed under that rule's
+    name and the sentence closes up; elsewhere it is set apart as a paragraph of its own.
     """
     if text.count("\n") < MIN_WRAP_LINES - 1:
         return []
+    flagged = standalone(text) if standalone is not None else {}
     edits: list[Edit] = []
     words: set[str] | None = None
-    lines = list(iter_lines(text))
+    lines = text.split("\n")
+    starts = [0] * len(lines)
+    pos = 0
+    for k, line in enumerate(lines):
+        starts[k] = pos
+        pos += len(line) + 1
     i = 0
-    while i < len(lines):
-        if not lines[i][2].strip():
+    n = len(lines)
+    while i < n:
+        if not lines[i].strip():
             i += 1
             continue
         j = i
-        while j < len(lines) and lines[j][2].strip():
+        while j < n and lines[j].strip():
             j += 1
-        block = lines[i:j]
-        i = j
-        if len(block) < MIN_WRAP_LINES:
+        lo, i = i, j
+        if j - lo < MIN_WRAP_LINES:
             continue
-        bodies = [line for _, _, line in block]
-        alone = [standalone(b) if standalone is not None else None for b in bodies]
+        bodies = lines[lo:j]
+        alone = [flagged.get(starts[k]) for k in range(lo, j)] if flagged else [None] * len(bodies)
         prose = [b for b, a in zip(bodies, alone, strict=True) if a is None]
-        if len(prose) < MIN_WRAP_LINES or any(_LIST_ITEM.match(b) or _tabular(b) for b in prose):
+        if len(prose) < MIN_WRAP_LINES:
             continue
-        width = max(len(b) for b in prose)
+        width = max(map(len, prose))
+        if width < MIN_WRAP_WIDTH:
+            continue
         full = [len(b) >= WRAP_FILL * width for b in bodies[:-1]]
-        if width < MIN_WRAP_WIDTH or sum(full) < WRAP_FILL * (len(prose) - 1):
+        if sum(full) < WRAP_FILL * (len(prose) - 1):
+            continue
+        if any(_LIST_ITEM.match(b) or _tabular(b) for b in prose):
             continue
         skip = -1
-        for k, ((_, end, line), is_full, nxt) in enumerate(zip(block[:-1], full, bodies[1:], strict=True)):
+        for k in range(len(bodies) - 1):
             if k == skip:
                 continue
-            newline = end - 1
+            line, nxt = bodies[k], bodies[k + 1]
+            newline = starts[lo + k] + len(line)
+            end = newline + 1
             rule = alone[k + 1]
-            if is_full and rule is not None and k + 2 < len(block) and alone[k + 2] is None:
+            if full[k] and rule is not None and k + 2 < len(bodies) and alone[k + 2] is None:
                 # A widget line inside a wrapped sentence: it goes, and the sentence closes up.
-                edits.append(Edit(rule, newline, block[k + 1][1], " "))
+                edits.append(Edit(rule, newline, starts[lo + k + 2], " "))
                 skip = k + 1
                 continue
-            if not is_full or alone[k] is not None or rule is not None:
+            if not full[k] or alone[k] is not None or rule is not None:
                 edits.append(Edit("structure.hard_wraps", newline, end, "\n\n"))
                 continue
-            hyphen = _HYPHENATED.search(line)
-            head = _FIRST_WORD.match(nxt)
-            if hyphen and head and head.group(1)[0].islower():
-                if words is None:
-                    words = {w.lower() for w in _WORDS.findall(text)}
-                joined = (hyphen.group(1) + head.group(1)).lower()
-                if joined in words:
-                    edits.append(Edit("structure.dehyphenate", newline - 1, end, ""))
-                    continue
-                if f"{hyphen.group(1)}-{head.group(1)}".lower() in words:
-                    edits.append(Edit("structure.hard_wraps", newline, end, ""))
-                    continue
+            if line.endswith("-"):
+                hyphen = _HYPHENATED.search(line)
+                head = _FIRST_WORD.match(nxt)
+                if hyphen and head and head.group(1)[0].islower():
+                    if words is None:
+                        words = {w.lower() for w in _WORDS.findall(text)}
+                    joined = (hyphen.group(1) + head.group(1)).lower()
+                    if joined in words:
+                        edits.append(Edit("structure.dehyphenate", newline - 1, end, ""))
+                        continue
+                    if f"{hyphen.group(1)}-{head.group(1)}".lower() in words:
+                        edits.append(Edit("structure.hard_wraps", newline, end, ""))
+                        continue
             edits.append(Edit("structure.hard_wraps", newline, end, " "))
     return edits
 
