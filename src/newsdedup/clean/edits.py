@@ -159,17 +159,29 @@ class EditLog:
         merged: list[Edit] = []
         used_old: set[int] = set()
         i = 0
+        n_old = len(old)
         while i < len(new):
-            # Grow a group: new edits that overlap, and old edits that touch it (closed interval).
-            g_start, g_end = new[i].start, new[i].end
+            first = new[i]
+            g_start, g_end = first.start, first.end
             j = i + 1
             lo = hi = bisect.bisect_left(cur_ends, g_start)
+            if (j == len(new) or new[j].start > g_end) and (hi == n_old or cur_starts[hi] > g_end):
+                # The common case: one edit in text no earlier edit touched, a plain shift away.
+                o_start = g_start if lo == 0 else old[lo - 1].end + (g_start - cur_ends[lo - 1])
+                merged.append(
+                    first
+                    if first.rule and o_start == g_start
+                    else Edit(first.rule or rule, o_start, o_start + (g_end - g_start), first.replacement)
+                )
+                i = j
+                continue
+            # Grow a group: new edits that overlap, and old edits that touch it (closed interval).
             while True:
                 while j < len(new) and new[j].start <= g_end:
                     g_end = max(g_end, new[j].end)
                     j += 1
                 grew = False
-                while hi < len(old) and cur_starts[hi] <= g_end:
+                while hi < n_old and cur_starts[hi] <= g_end:
                     g_start = min(g_start, cur_starts[hi])
                     if cur_ends[hi] > g_end:
                         g_end = cur_ends[hi]
@@ -180,18 +192,19 @@ class EditLog:
             group_old = range(lo, hi)
             o_start = old[lo].start if hi > lo and cur_starts[lo] == g_start else to_original(g_start)
             o_end = old[hi - 1].end if hi > lo and cur_ends[hi - 1] == g_end else to_original(g_end)
-            if hi == lo and j == i + 1:
-                replacement = new[i].replacement  # the common case: one edit in untouched text
-            else:
-                replacement = apply_edits_window(self.text, g_start, g_end, new[i:j])
-            rules = [old[k].rule for k in group_old] + [e.rule or rule for e in new[i:j]]
-            merged.append(Edit(_join_rules(rules), o_start, o_end, replacement))
+            replacement = apply_edits_window(self.text, g_start, g_end, new[i:j])
+            if self.original[o_start:o_end] != replacement:  # a later fix may undo an earlier one
+                rules = [old[k].rule for k in group_old] + [e.rule or rule for e in new[i:j]]
+                merged.append(Edit(_join_rules(rules), o_start, o_end, replacement))
             used_old.update(group_old)
             i = j
-        kept = [e for k, e in enumerate(old) if k not in used_old]
-        combined = sorted(kept + merged, key=lambda e: (e.start, e.end))
+        kept = [e for k, e in enumerate(old) if k not in used_old] if used_old else old
+        self._edits = sorted(kept + merged, key=_span) if kept else merged
         self.text = apply_edits(self.text, new)
-        self._edits = [e for e in combined if self.original[e.start : e.end] != e.replacement]
+
+
+def _span(e: Edit) -> tuple[int, int]:
+    return e.start, e.end
 
 
 def apply_edits_window(text: str, start: int, end: int, edits: Sequence[Edit]) -> str:
