@@ -32,14 +32,26 @@ def fix_line_breaks(text: str) -> list[Edit]:
     return edits_from_matches(_BREAKS, text, "structure.line_breaks", "\n")
 
 
-_LINE_SPACES = re.compile(r"^[ \t]+|[ \t]+$", flags=re.MULTILINE)
-
-
 def fix_line_spaces(text: str) -> list[Edit]:
     """Strip spaces and tabs at the start and end of every line."""
     if not (" \n" in text or "\n " in text or "\t" in text or text[:1] == " " or text[-1:] == " "):
         return []
-    return edits_from_matches(_LINE_SPACES, text, "structure.line_spaces", "")
+    rule = "structure.line_spaces"
+    edits = []
+    pos = 0
+    for line in text.split("\n"):  # str methods per line beat a ^/$ regex scan of every space
+        if line and (line[0] in " \t" or line[-1] in " \t"):
+            left = len(line) - len(line.lstrip(" \t"))
+            if left == len(line):
+                edits.append(Edit(rule, pos, pos + left, ""))
+            else:
+                if left:
+                    edits.append(Edit(rule, pos, pos + left, ""))
+                right = len(line) - len(line.rstrip(" \t"))
+                if right:
+                    edits.append(Edit(rule, pos + len(line) - right, pos + len(line), ""))
+        pos += len(line) + 1
+    return edits
 
 
 _INNER_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
