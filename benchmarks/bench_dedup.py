@@ -38,7 +38,15 @@ RESULTS = HERE / "results"
 DATA = HERE / "data"
 REUTERS = HERE.parent.parent / "shared" / "eval-data" / "jsonl" / "reuters21578.jsonl"
 NUM_PERM, NGRAM, THRESHOLD = 128, 5, 0.5
-SYSTEMS = ("newsdedup", "newsdedup --workers 2", "newsdedup --no-clean", "datasketch", "rensa")
+SYSTEMS = (
+    "newsdedup",
+    "newsdedup --workers 2",
+    "newsdedup --no-clean",
+    "datasketch",
+    "rensa",
+    "text-dedup",
+    "datatrove",
+)
 
 
 def _grams(text: str) -> list[str]:
@@ -60,25 +68,50 @@ def _union_labels(n: int, pairs: list[tuple[int, int]]) -> list[int]:
 # --- one system, in its own process -------------------------------------------------------------
 
 
+def _option(system: str, flag: str, default: float) -> float:
+    parts = system.split()
+    return float(parts[parts.index(flag) + 1]) if flag in parts else default
+
+
 def run_system(system: str, corpus: Path) -> dict:
+    """Run one system on ``corpus``: a name and options, as in "newsdedup --workers 2 --threshold 0.3"."""
     path = corpus / "records.jsonl"
+    name = system.split()[0]
+    threshold = _option(system, "--threshold", THRESHOLD)
     start = time.perf_counter()
-    if system.startswith("newsdedup"):
+    if name == "newsdedup":
         import newsdedup
 
-        workers = 2 if "--workers 2" in system else 1
+        workers = int(_option(system, "--workers", 1))
         clean = "--no-clean" not in system
+        settings = {"threshold": threshold} if "--threshold" in system else {}
         with path.open(encoding="utf-8") as f:  # streamed: no list of records held by the harness
-            outcomes = newsdedup.dedup(map(json.loads, f), clean=clean, workers=workers, on_error="skip")
+            outcomes = newsdedup.dedup(
+                map(json.loads, f), clean=clean, workers=workers, on_error="skip", **settings
+            )
         index = {o.id: i for i, o in enumerate(outcomes)}
         labels = [index[o.cluster] if o.cluster is not None else i for i, o in enumerate(outcomes)]
         seconds = time.perf_counter() - start
         return {"labels": labels, "seconds": seconds, "rss_mb": peak_rss_mb()}
+    if name == "text-dedup":
+        labels = _text_dedup(path, threshold)
+        return {
+            "labels": labels,
+            "seconds": time.perf_counter() - start,
+            "rss_mb": peak_rss_mb(children=True),
+        }
+    if name == "datatrove":
+        labels = _datatrove(path)
+        return {
+            "labels": labels,
+            "seconds": time.perf_counter() - start,
+            "rss_mb": peak_rss_mb(children=True),
+        }
     texts = [json.loads(line)["text"] for line in path.open(encoding="utf-8")]
-    if system == "datasketch":
+    if name == "datasketch":
         from datasketch import MinHash, MinHashLSH
 
-        lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+        lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         pairs = []
         for i, t in enumerate(texts):
             m = MinHash(num_perm=NUM_PERM)
@@ -86,10 +119,10 @@ def run_system(system: str, corpus: Path) -> dict:
             pairs.extend((j, i) for j in lsh.query(m))
             lsh.insert(i, m)
         labels = _union_labels(len(texts), pairs)
-    elif system == "rensa":
+    elif name == "rensa":
         from rensa import RMinHash, RMinHashLSH
 
-        lsh = RMinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM, num_bands=16)
+        lsh = RMinHashLSH(threshold=threshold, num_perm=NUM_PERM, num_bands=16)
         pairs = []
         for i, t in enumerate(texts):
             m = RMinHash(num_perm=NUM_PERM, seed=42)
@@ -103,14 +136,134 @@ def run_system(system: str, corpus: Path) -> dict:
     return {"labels": labels, "seconds": seconds, "rss_mb": peak_rss_mb()}
 
 
-def peak_rss_mb() -> float:
+def _text_dedup(path: Path, threshold: float) -> list[int]:
+    """text-dedup's MinHash as its README runs it (a CLI over a Hugging Face dataset), clusters
+    from the union-find it saves with ``--debug``."""
+    import os
+    import pickle  # text-dedup's own output, written by this run: the only way it gives clusters
+    import tempfile
+
+    ids = [json.loads(line)["id"] for line in path.open(encoding="utf-8")]
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1"}
+        cmd = [sys.executable, "-m", "text_dedup.minhash", "--path", "json", "--data_files", str(path)]
+        cmd += [
+            "--split",
+            "train",
+            "--cache_dir",
+            f"{tmp}/cache",
+            "--output",
+            f"{tmp}/out",
+            "--column",
+            "text",
+        ]
+        cmd += ["--idx_column", "id", "--num_proc", "2", "--debug", "--ngram", str(NGRAM)]
+        cmd += ["--num_perm", str(NUM_PERM), "--threshold", str(threshold)]
+        done = subprocess.run(cmd, capture_output=True, text=True, env=env)
+        if done.returncode != 0:
+            raise SystemExit((done.stderr.strip().splitlines() or ["text-dedup failed"])[-1])
+        with open(f"{tmp}/out/uf.pkl", "rb") as f:
+            uf = pickle.load(f)  # written by text-dedup in this run, in our own temp folder
+    position = {rid: i for i, rid in enumerate(ids)}
+    return [position[uf.find(rid)] if rid in uf.parent else i for i, rid in enumerate(ids)]
+
+
+def _datatrove(path: Path, shards: int = 2) -> list[int]:
+    """datatrove's MinhashDedup as its example runs it: four stages on the local executor."""
+    import struct
+    import tempfile
+
+    from datatrove.executor import LocalPipelineExecutor
+    from datatrove.pipeline.dedup import (
+        MinhashDedupBuckets,
+        MinhashDedupCluster,
+        MinhashDedupFilter,
+        MinhashDedupSignature,
+    )
+    from datatrove.pipeline.dedup.minhash import MinhashConfig
+    from datatrove.pipeline.readers import JsonlReader
+    from datatrove.pipeline.writers.jsonl import JsonlWriter
+
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        # One input file per task: datatrove numbers documents within the file its task reads.
+        inp = Path(tmp) / "input"
+        inp.mkdir()
+        per = (len(lines) + shards - 1) // shards
+        offsets = []
+        for k in range(shards):
+            offsets.append(k * per)
+            (inp / f"{k:02d}.jsonl").write_text("".join(lines[k * per : (k + 1) * per]), encoding="utf-8")
+        config = MinhashConfig()  # its defaults: 5-grams, 14 buckets of 8 hashes
+        logs = f"{tmp}/logs"
+        stage1 = LocalPipelineExecutor(
+            pipeline=[
+                JsonlReader(str(inp)),
+                MinhashDedupSignature(output_folder=f"{tmp}/sigs", config=config),
+            ],
+            tasks=shards,
+            workers=shards,
+            logging_dir=f"{logs}/1",
+        )
+        stage2 = LocalPipelineExecutor(
+            pipeline=[
+                MinhashDedupBuckets(input_folder=f"{tmp}/sigs", output_folder=f"{tmp}/buckets", config=config)
+            ],
+            tasks=config.num_buckets,
+            workers=shards,
+            logging_dir=f"{logs}/2",
+            depends=stage1,
+        )
+        stage3 = LocalPipelineExecutor(
+            pipeline=[
+                MinhashDedupCluster(
+                    input_folder=f"{tmp}/buckets",
+                    output_folder=f"{tmp}/ids",
+                    config=config,
+                    save_cluster_id=True,
+                )
+            ],
+            tasks=1,
+            logging_dir=f"{logs}/3",
+            depends=stage2,
+        )
+        stage4 = LocalPipelineExecutor(
+            pipeline=[
+                JsonlReader(str(inp)),
+                MinhashDedupFilter(input_folder=f"{tmp}/ids", load_cluster_ids=True),
+                JsonlWriter(f"{tmp}/out"),
+            ],
+            tasks=shards,
+            workers=shards,
+            logging_dir=f"{logs}/4",
+            depends=stage3,
+        )
+        stage4.run()
+        labels = list(range(len(lines)))
+        first: dict[int, int] = {}
+        for k in range(shards):
+            clusters = Path(tmp) / "ids" / f"{k:06d}.clusters"
+            if not clusters.exists():
+                continue
+            data = clusters.read_bytes()
+            for doc, cluster in struct.iter_unpack("<II", data):
+                i = offsets[k] + doc
+                labels[i] = first.setdefault(cluster, i)
+    return labels
+
+
+def peak_rss_mb(children: bool = False) -> float:
     """This process's peak RSS. VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a
-    child would report its parent's peak."""
+    child would report its parent's peak. With ``children``, the largest of this process and the
+    processes it ran and waited for (a peer that works in subprocesses)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     with open("/proc/self/status", encoding="ascii") as f:
         for line in f:
             if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                own = int(line.split()[1]) / 1024
+    if not children:
+        return own
+    return max(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
 
 
 def measure(system: str, corpus: Path) -> dict:
