@@ -188,3 +188,15 @@ def test_no_pickle_anywhere_in_the_library():
         text = path.read_text()
         assert "import pickle" not in text and "pickle.load" not in text, path
         assert "allow_pickle=True" not in text, path
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(records, max_size=10), st.integers(1, 4))
+def test_streaming_index_of_arbitrary_records(items, chunk_size):
+    from newsdedup import NearDupIndex, stream
+
+    index = NearDupIndex(on_error="skip", chunk_size=chunk_size)
+    outcomes = index.add_many(items)
+    assert len(outcomes) == len(items)
+    assert len(index) == sum(o.status == "kept" for o in outcomes)
+    assert [o for _, o in stream(items, on_error="skip")] == dedup(items, on_error="skip")

@@ -162,6 +162,8 @@ def summarize(outcomes: Sequence[Outcome]) -> dict[str, Any]:
 def cmd_dedup(args: argparse.Namespace) -> int:
     config = _config(args)
     start = time.perf_counter()
+    if args.engine == "spark":
+        return _dedup_on_spark(args, config, start)
     if args.update_index and not args.against:
         raise ValueError("--update-index needs --against INDEX")
     index: NearDupIndex | None = None
@@ -196,6 +198,41 @@ def cmd_dedup(args: argparse.Namespace) -> int:
             json.dump(report, out, indent=2, ensure_ascii=False, default=str)
             out.write("\n")
     _say(args, _summary_screen(report, index))
+    return 0
+
+
+def _dedup_on_spark(args: argparse.Namespace, config: DedupConfig, start: float) -> int:
+    unavailable = args.against or args.only_kept or args.clusters or args.report
+    if args.output == "-" or args.input == "-" or unavailable:
+        raise ValueError(
+            "--engine spark reads a file or folder and writes a folder (-o OUT); --against, "
+            "--only-kept, --clusters and --report are not available there yet"
+        )
+    from .distributed.spark import run_files
+
+    counts = run_files(
+        args.input,
+        args.output,
+        master=args.spark_master,
+        text=config.fields.text,
+        id=config.fields.id,
+        threshold=config.threshold,
+        containment_threshold=config.containment_threshold,
+        lsh_threshold=config.lsh_threshold,
+        num_perm=config.num_perm,
+        ngram=config.ngram,
+        shingle=config.shingle,
+        keep=config.keep,
+        clean=config.clean,
+        max_chars=config.max_chars,
+    )
+    _say(
+        args,
+        f"newsdedup dedup (spark, {args.spark_master}): {sum(counts.values()):,} records in "
+        f"{time.perf_counter() - start:.1f} s: "
+        + ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items()))
+        + f" -> {args.output}/",
+    )
     return 0
 
 
@@ -684,6 +721,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--update-index", action="store_true", help="also add the kept records to INDEX (file or Redis)"
     )
     g.add_argument("--index-name", default="newsdedup", help="name of a Redis index (default newsdedup)")
+    g = p.add_argument_group("scale-out")
+    g.add_argument(
+        "--engine",
+        choices=("local", "spark"),
+        default="local",
+        help="local (default), or spark: read a JSONL/Parquet file or folder, write a folder of parts",
+    )
+    g.add_argument("--spark-master", default="local[2]", help="Spark master URL (default local[2])")
     g = p.add_argument_group("what else to write")
     g.add_argument(
         "--only-kept", action="store_true", help="write the kept records only (the deduplicated corpus)"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -304,28 +304,51 @@ class Deduplicator:
         members: list[Member],
     ) -> dict[int, tuple[int, float, float]]:
         cfg = self.config
-        values, counts = numbers
-        offsets = np.zeros(len(counts) + 1, dtype=np.int64)
-        np.cumsum(counts, out=offsets[1:])
-
-        def verify(pairs: np.ndarray, res: np.ndarray, cont: np.ndarray) -> np.ndarray:
-            ok = np.asarray(cfg.thresholds.passes(res, cont), dtype=bool)
-            if cfg.min_number_overlap is not None and ok.any():
-                sel = np.flatnonzero(ok)
-                ok[sel] = numbers_agree(values, offsets, pairs[sel], min_overlap=cfg.min_number_overlap)
-            return ok
-
         b, r = band_params(cfg.lsh_threshold, cfg.num_perm, cfg.weights)
         pairs = candidate_pairs(sig, b, r, max_bucket=cfg.max_bucket)
-        res, cont = score_pairs(sig, sizes, pairs)
-        verified = pairs[verify(pairs, res, cont)] if len(pairs) else pairs
+        return cluster_candidates(cfg, sig, sizes, numbers, members, pairs)
 
-        def match(c: int, others: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-            r_ = resemblance(sig[others], sig[c])
-            c_ = containment(r_, sizes[others], sizes[c])
-            return r_, c_, verify(np.stack([others, np.full_like(others, c)], axis=1), r_, c_)
 
-        return assign_clusters(members, verified, match, cfg.keep)
+def pair_verifier(
+    cfg: DedupConfig, numbers: tuple[np.ndarray, np.ndarray]
+) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+    """``verify(pairs, resemblance, containment) -> is_duplicate`` for documents whose sorted number
+    hashes are ``numbers`` (all values, count per document): the thresholds, then the number check."""
+    values, counts = numbers
+    offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+
+    def verify(pairs: np.ndarray, res: np.ndarray, cont: np.ndarray) -> np.ndarray:
+        ok = np.asarray(cfg.thresholds.passes(res, cont), dtype=bool)
+        if cfg.min_number_overlap is not None and ok.any():
+            sel = np.flatnonzero(ok)
+            ok[sel] = numbers_agree(values, offsets, pairs[sel], min_overlap=cfg.min_number_overlap)
+        return ok
+
+    return verify
+
+
+def cluster_candidates(
+    cfg: DedupConfig,
+    sig: np.ndarray,
+    sizes: np.ndarray,
+    numbers: tuple[np.ndarray, np.ndarray],
+    members: Sequence[Member],
+    pairs: np.ndarray,
+) -> dict[int, tuple[int, float, float]]:
+    """Verify candidate ``pairs`` of local documents and cluster them without chaining: for each
+    duplicate's local position, ``(canonical position, resemblance, containment)``. Shared by
+    batch runs and the distributed path, so both decide the same way."""
+    verify = pair_verifier(cfg, numbers)
+    res, cont = score_pairs(sig, sizes, pairs)
+    verified = pairs[verify(pairs, res, cont)] if len(pairs) else pairs
+
+    def match(c: int, others: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        r_ = resemblance(sig[others], sig[c])
+        c_ = containment(r_, sizes[others], sizes[c])
+        return r_, c_, verify(np.stack([others, np.full_like(others, c)], axis=1), r_, c_)
+
+    return assign_clusters(members, verified, match, cfg.keep)
 
 
 def _drain(parts: list[np.ndarray]) -> np.ndarray:

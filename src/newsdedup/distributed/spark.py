@@ -1,0 +1,363 @@
+"""Batch dedup on Apache Spark, with the same answers as the local run (the ``[spark]`` extra).
+
+DataFrame API only (no RDDs, no ``sparkContext``), so the same code runs on classic Spark and on
+Spark Connect. The stages follow the local ones:
+
+1. clean, shingle and sign each record in ``mapInPandas`` with the local batch kernels;
+2. explode one (band, key) row per document and band; group by (band, key): every pair inside
+   a bucket, or star edges to the bucket's smallest id when it holds more than ``max_bucket``
+   (as ``lsh.candidate_pairs`` does locally);
+3. verify every candidate pair on its two signatures, set sizes and numbers, in ``mapInPandas``;
+4. cluster: the verified edges and their documents are collected to the driver and clustered by
+   the very function the local run uses (components, then the no-chaining split and the
+   canonical choice); the outcomes are joined back to the rows.
+
+"first" means the smallest id here (a DataFrame has no input order): a local run over the same
+records sorted by id gives the same outcomes, record for record (a test checks it). Ids are
+taken from the data and must be unique.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from ..clean import Cleaner
+from ..dedup.batch import DedupConfig, _sign, _Valid, _validate, cluster_candidates
+from ..dedup.cluster import Member, parse_date
+from ..dedup.lsh import _band_keys, band_params
+from ..io import Fields
+
+__all__ = ["MAX_COLLECTED_EDGES", "OUTCOME_COLUMNS", "clean", "dedup", "run_files"]
+
+#: Verified edges clustered on the driver. Beyond this the components would have to be found in
+#: DataFrame operations (large-star/small-star), which this version does not do yet: it stops
+#: with an error rather than run out of driver memory.
+MAX_COLLECTED_EDGES = 5_000_000
+
+OUTCOME_COLUMNS = (
+    "dedup_status",
+    "dedup_cluster",
+    "dedup_duplicate_of",
+    "dedup_resemblance",
+    "dedup_containment",
+    "dedup_reason",
+)
+
+
+def _spark() -> Any:
+    try:
+        import pyspark.sql.functions as F
+    except ImportError:
+        raise ImportError("newsdedup.spark needs pyspark: pip install 'newsdedup[spark]'") from None
+    return F
+
+
+def clean(df: Any, *, text: str = "text", title: str | None = "title", disable: tuple[str, ...] = ()) -> Any:
+    """``df`` with its ``text`` column cleaned (rows and other columns unchanged)."""
+    F = _spark()
+    from pyspark.sql.types import StringType
+
+    @F.pandas_udf(StringType())  # type: ignore[misc]
+    def _clean(texts: Any, titles: Any) -> Any:
+        import pandas as pd
+
+        cleaner = Cleaner(disable=disable)
+        out = [
+            cleaner.clean(t, h if isinstance(h, str) else None).text if isinstance(t, str) else t
+            for t, h in zip(texts, titles, strict=True)
+        ]
+        return pd.Series(out, dtype=object)
+
+    head = F.col(title) if title and title in df.columns else F.lit(None).cast("string")
+    return df.withColumn(text, _clean(F.col(text), head))
+
+
+def dedup(
+    df: Any,
+    *,
+    text: str = "text",
+    id: str = "id",
+    title: str | None = "title",
+    date: str | None = "published_at",
+    source: str | None = "source",
+    **settings: Any,
+) -> Any:
+    """``df`` with the outcome columns (:data:`OUTCOME_COLUMNS`) added; settings as
+    :class:`~newsdedup.DedupConfig` (``keep`` a name or a source list; a callable cannot be
+    shipped to the cluster)."""
+    F = _spark()
+    present = {c for c in (title, date, source) if c and c in df.columns}
+    fields = Fields(
+        text=text,
+        id=id,
+        title=title if title in present else "__no_title__",
+        date=date if date in present else "__no_date__",
+        source=source if source in present else "__no_source__",
+    )
+    cfg = DedupConfig(fields=fields, **{"on_error": "skip", **settings})
+    if callable(cfg.keep) and not isinstance(cfg.keep, (str, list, tuple)):
+        raise ValueError("on Spark, keep must be first, earliest, longest or a source list")
+    if id not in df.columns or text not in df.columns:
+        raise KeyError(f"the DataFrame needs columns {id!r} and {text!r} (it has {df.columns})")
+    if df.groupBy(id).count().where("count > 1").limit(1).count():
+        raise ValueError(f"ids in column {id!r} are not unique; dedup needs one id per row")
+
+    wanted = [c for c in (id, text, *sorted(present)) if c]
+    signed = df.select(*wanted).mapInPandas(_signer(cfg, fields), schema=_SIGNED_SCHEMA).cache()
+    try:
+        pairs = _candidate_pairs(signed, cfg)
+        verified = _verify(pairs, signed, cfg)
+        edges = verified.limit(MAX_COLLECTED_EDGES + 1).collect()
+        if len(edges) > MAX_COLLECTED_EDGES:
+            raise NotImplementedError(
+                f"more than {MAX_COLLECTED_EDGES:,} verified pairs: clustering them in Spark "
+                "(large-star/small-star) is not implemented yet"
+            )
+        outcomes = _cluster_on_driver(signed, edges, cfg)
+        session = df.sparkSession
+        decided = session.createDataFrame(outcomes, schema=_OUTCOME_SCHEMA) if outcomes else None
+        base = signed.select(
+            F.col("id").alias("__id"),
+            F.when(F.col("reason").isNull(), F.lit("kept")).otherwise(F.lit("rejected")).alias("s0"),
+            F.when(F.col("reason").isNull(), F.col("id")).alias("c0"),
+            F.col("reason").alias("dedup_reason"),
+        )
+        if decided is not None:
+            base = base.join(decided, on="__id", how="left")
+        else:
+            base = base.withColumn("d_of", F.lit(None).cast("string"))
+            base = base.withColumn("d_res", F.lit(None).cast("double"))
+            base = base.withColumn("d_cont", F.lit(None).cast("double"))
+        result = base.select(
+            "__id",
+            F.when(F.col("d_of").isNotNull(), F.lit("duplicate"))
+            .otherwise(F.col("s0"))
+            .alias("dedup_status"),
+            F.coalesce(F.col("d_of"), F.col("c0")).alias("dedup_cluster"),
+            F.col("d_of").alias("dedup_duplicate_of"),
+            # half to even, as Python's round() in the local output
+            F.bround(F.col("d_res"), 4).alias("dedup_resemblance"),
+            F.bround(F.col("d_cont"), 4).alias("dedup_containment"),
+            "dedup_reason",
+        )
+        keyed = df.withColumn("__id", F.col(id).cast("string"))
+        return keyed.join(result, on="__id", how="left").drop("__id")
+    finally:
+        signed.unpersist()
+
+
+# --- stage 1: sign ---------------------------------------------------------------------------------
+
+_SIGNED_SCHEMA = (
+    "id string, reason string, sig binary, size long, numbers binary, length long, "
+    "agency string, source string, published string, bands array<long>"
+)
+
+
+def _signer(cfg: DedupConfig, fields: Fields) -> Any:
+    b, r = band_params(cfg.lsh_threshold, cfg.num_perm, cfg.weights)
+
+    def sign(batches: Iterator[Any]) -> Iterator[Any]:
+        import pandas as pd
+
+        cleaner = Cleaner() if cfg.clean else None
+        for pdf in batches:
+            rows = pdf.to_dict("records")
+            valid: list[_Valid] = []
+            reasons: list[str | None] = []
+            for k, row in enumerate(rows):
+                record = {key: (None if _missing(v) else v) for key, v in row.items()}
+                v = _validate(k, record, fields, cfg.max_chars)
+                reasons.append(v if isinstance(v, str) else None)
+                if isinstance(v, _Valid):
+                    valid.append(v)
+            signed = _sign(cleaner, cfg, [v.text for v in valid], [v.title for v in valid]) if valid else None
+            # The band keys of the local run (lsh.candidate_pairs), as Spark longs.
+            keys = (
+                np.stack([_band_keys(signed.signatures[:, i * r : (i + 1) * r]) for i in range(b)], axis=1)
+                .view(np.int64)
+                .tolist()
+                if signed is not None
+                else []
+            )
+            out: dict[str, list[Any]] = {c: [] for c in _SIGNED_COLUMNS}
+            j = 0
+            for k, row in enumerate(rows):
+                reason = reasons[k]
+                sig = band = None
+                if reason is None:
+                    assert signed is not None
+                    reason = signed.empty[j]
+                    sig, band = signed.signatures[j], keys[j]
+                    out["size"].append(int(signed.sizes[j]))
+                    out["numbers"].append(
+                        signed.numbers[j].astype(np.uint32).tobytes() if signed.numbers else b""
+                    )
+                    out["length"].append(signed.lengths[j])
+                    out["agency"].append(signed.agencies[j])
+                    j += 1
+                else:
+                    out["size"].append(0)
+                    out["numbers"].append(b"")
+                    out["length"].append(0)
+                    out["agency"].append(None)
+                out["id"].append(str(row[fields.id]) if row.get(fields.id) is not None else None)
+                out["reason"].append(reason)
+                out["sig"].append(
+                    None if sig is None or reason is not None else sig.astype(np.uint32).tobytes()
+                )
+                src, pub = row.get(fields.source), row.get(fields.date)
+                out["source"].append(src if isinstance(src, str) else None)
+                out["published"].append(None if _missing(pub) else str(pub))
+                out["bands"].append(band if reason is None else None)
+            yield pd.DataFrame(out)
+
+    return sign
+
+
+_SIGNED_COLUMNS = (
+    "id",
+    "reason",
+    "sig",
+    "size",
+    "numbers",
+    "length",
+    "agency",
+    "source",
+    "published",
+    "bands",
+)
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return value is None or bool(value != value)
+    except (TypeError, ValueError):
+        return False
+
+
+# --- stage 2: candidate pairs -------------------------------------------------------------------
+
+
+def _candidate_pairs(signed: Any, cfg: DedupConfig) -> Any:
+    F = _spark()
+    from pyspark.sql import Window
+
+    exploded = signed.where(F.col("reason").isNull()).select("id", F.posexplode("bands").alias("band", "key"))
+    bucket = Window.partitionBy("band", "key")
+    sized = exploded.withColumn("n", F.count("*").over(bucket)).withColumn("hub", F.min("id").over(bucket))
+    sized = sized.where(F.col("n") > 1)
+    if cfg.max_bucket is not None:
+        # A huge bucket (boilerplate shared by thousands of pages) gives star edges to its smallest id.
+        stars = sized.where(F.col("n") > cfg.max_bucket).where(F.col("id") != F.col("hub"))
+        stars = stars.select(F.col("hub").alias("a"), F.col("id").alias("b"))
+        small = sized.where(F.col("n") <= cfg.max_bucket)
+    else:
+        stars = None
+        small = sized
+    left = small.select("band", "key", F.col("id").alias("a"))
+    right = small.select("band", "key", F.col("id").alias("b"))
+    pairs = left.join(right, on=["band", "key"]).where(F.col("a") < F.col("b")).select("a", "b")
+    if stars is not None:
+        pairs = pairs.unionByName(stars)
+    return pairs.distinct()
+
+
+# --- stage 3: verify --------------------------------------------------------------------------------
+
+
+def _verify(pairs: Any, signed: Any, cfg: DedupConfig) -> Any:
+    F = _spark()
+    side = signed.select("id", "sig", "size", "numbers")
+    a = side.select(*(F.col(c).alias(f"{c}_a") for c in side.columns))
+    b = side.select(*(F.col(c).alias(f"{c}_b") for c in side.columns))
+    joined = pairs.join(a, pairs.a == a.id_a).join(b, pairs.b == b.id_b)
+    joined = joined.select("a", "b", "sig_a", "sig_b", "size_a", "size_b", "numbers_a", "numbers_b")
+
+    def verify(batches: Iterator[Any]) -> Iterator[Any]:
+        import pandas as pd
+
+        from ..dedup.batch import pair_verifier
+        from ..dedup.verify import containment, resemblance
+
+        for pdf in batches:
+            if pdf.empty:
+                continue
+            n = len(pdf)
+            sig = np.frombuffer(b"".join(pdf["sig_a"]) + b"".join(pdf["sig_b"]), dtype=np.uint32)
+            sig = sig.reshape(2 * n, cfg.num_perm)
+            res = resemblance(sig[:n], sig[n:])
+            cont = containment(res, pdf["size_a"].to_numpy(), pdf["size_b"].to_numpy())
+            nums = [np.frombuffer(x, dtype=np.uint32) for x in (*pdf["numbers_a"], *pdf["numbers_b"])]
+            counts = np.array([len(x) for x in nums], dtype=np.int64)
+            values = np.concatenate(nums) if nums else np.zeros(0, np.uint32)
+            local = np.stack([np.arange(n), np.arange(n) + n], axis=1)
+            ok = pair_verifier(cfg, (values, counts))(local, res, cont)
+            yield pd.DataFrame({"a": pdf["a"][ok].to_numpy(), "b": pdf["b"][ok].to_numpy()})
+
+    return joined.mapInPandas(verify, schema="a string, b string")
+
+
+# --- stage 4: cluster -------------------------------------------------------------------------------
+
+_OUTCOME_SCHEMA = "__id string, d_of string, d_res double, d_cont double"
+
+
+def _cluster_on_driver(
+    signed: Any, edges: list[Any], cfg: DedupConfig
+) -> list[tuple[str, str, float, float]]:
+    """The local clustering of the documents that have verified edges; rows for the duplicates."""
+    if not edges:
+        return []
+    F = _spark()
+    ids = sorted({e["a"] for e in edges} | {e["b"] for e in edges})
+    rows = (
+        signed.where(F.col("id").isin(ids))
+        .select("id", "sig", "size", "numbers", "length", "agency", "source", "published")
+        .collect()
+    )
+    by_id = {r["id"]: r for r in rows}
+    rows = [by_id[i] for i in ids]  # local positions in id order: "first" is the smallest id
+    position = {i: k for k, i in enumerate(ids)}
+    sig = np.frombuffer(b"".join(r["sig"] for r in rows), dtype=np.uint32).reshape(len(rows), cfg.num_perm)
+    sizes = np.array([r["size"] for r in rows], dtype=np.int64)
+    nums = [np.frombuffer(r["numbers"], dtype=np.uint32) for r in rows]
+    numbers = (
+        np.concatenate(nums) if nums else np.zeros(0, np.uint32),
+        np.array([len(x) for x in nums], dtype=np.int64),
+    )
+    members = [
+        Member(k, r["id"], r["source"] or r["agency"], parse_date(r["published"]), r["length"])
+        for k, r in enumerate(rows)
+    ]
+    pairs = np.array([[position[e["a"]], position[e["b"]]] for e in edges], dtype=np.int64)
+    pairs = np.unique(np.sort(pairs, axis=1), axis=0)
+    decided = cluster_candidates(cfg, sig, sizes, numbers, members, pairs)
+    return [(ids[k], ids[c], res, cont) for k, (c, res, cont) in sorted(decided.items())]
+
+
+def run_files(
+    src: str, out: str, *, master: str = "local[2]", text: str = "text", id: str = "id", **settings: Any
+) -> dict[str, int]:
+    """``newsdedup dedup --engine spark``: read JSONL or Parquet (a file or a folder of parts), dedup,
+    write the records with the output contract's ``dedup`` object, as JSON lines or Parquet parts
+    in the folder ``out`` (the format follows ``out``'s name: ``.parquet`` or not)."""
+    F = _spark()
+    from pyspark.sql import SparkSession
+
+    session = SparkSession.builder.master(master).appName("newsdedup").getOrCreate()
+    reader = session.read
+    df = reader.parquet(src) if src.rstrip("/").endswith(".parquet") else reader.json(src)
+    result = dedup(df, text=text, id=id, **settings)
+    outcome = F.struct(*(F.col(c).alias(c.removeprefix("dedup_")) for c in OUTCOME_COLUMNS)).alias("dedup")
+    final = result.select(*[c for c in result.columns if c not in OUTCOME_COLUMNS], outcome)
+    writer = final.write.mode("errorifexists")
+    if out.rstrip("/").endswith(".parquet"):
+        writer.parquet(out)
+    else:
+        writer.json(out)
+    counts = {r["status"]: r["count"] for r in final.groupBy("dedup.status").count().collect()}
+    return {k: int(v) for k, v in counts.items()}
