@@ -66,6 +66,7 @@ def main() -> int:
     args = parser.parse_args()
     from pyspark.sql import SparkSession
 
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     t = time.perf_counter()
     spark = (
         SparkSession.builder.master(args.master)

@@ -15,8 +15,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 @pytest.fixture(scope="module")
 def spark():
+    import os
+
     from pyspark.sql import SparkSession
 
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # workers import newsdedup from this venv
     session = (
         SparkSession.builder.master("local[2]")
         .appName("newsdedup-tests")
@@ -86,3 +89,21 @@ def test_spark_rejects_repeated_ids(spark):
     df = spark.createDataFrame([("a", "one"), ("a", "two")], schema="id string, text string")
     with pytest.raises(ValueError, match="not unique"):
         newsdedup.spark.dedup(df)
+
+
+def test_cli_engine_spark_writes_the_output_contract(spark, tmp_path):
+    import json as _json
+
+    from newsdedup.cli import main
+
+    records = sorted(newsdedup.load_sample(), key=lambda r: r["id"])
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(_json.dumps(r) + "\n" for r in records))
+    assert main(["dedup", str(src), "--engine", "spark", "-o", str(tmp_path / "out"), "-q"]) == 0
+    rows = [
+        _json.loads(line) for part in sorted((tmp_path / "out").glob("part-*.json")) for line in part.open()
+    ]
+    got = {r["id"]: r["dedup"] for r in rows}
+    want = {o.id: o.to_dict() for o in newsdedup.dedup(records)}
+    assert {k: {f: v.get(f) for f in want[k]} for k, v in got.items()} == want
+    assert set(rows[0]) >= {"id", "title", "text", "source", "published_at", "story", "dedup"}

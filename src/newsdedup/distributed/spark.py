@@ -57,22 +57,20 @@ def _spark() -> Any:
 
 def clean(df: Any, *, text: str = "text", title: str | None = "title", disable: tuple[str, ...] = ()) -> Any:
     """``df`` with its ``text`` column cleaned (rows and other columns unchanged)."""
-    F = _spark()
-    from pyspark.sql.types import StringType
+    _spark()
+    head = title if title and title in df.columns else None
 
-    @F.pandas_udf(StringType())  # type: ignore[misc]
-    def _clean(texts: Any, titles: Any) -> Any:
-        import pandas as pd
-
+    def run(batches: Iterator[Any]) -> Iterator[Any]:
         cleaner = Cleaner(disable=disable)
-        out = [
-            cleaner.clean(t, h if isinstance(h, str) else None).text if isinstance(t, str) else t
-            for t, h in zip(texts, titles, strict=True)
-        ]
-        return pd.Series(out, dtype=object)
+        for pdf in batches:
+            titles = pdf[head] if head else [None] * len(pdf)
+            pdf[text] = [
+                cleaner.clean(t, h if isinstance(h, str) else None).text if isinstance(t, str) else t
+                for t, h in zip(pdf[text], titles, strict=True)
+            ]
+            yield pdf
 
-    head = F.col(title) if title and title in df.columns else F.lit(None).cast("string")
-    return df.withColumn(text, _clean(F.col(text), head))
+    return df.mapInPandas(run, schema=df.schema)
 
 
 def dedup(
@@ -346,8 +344,12 @@ def run_files(
     write the records with the output contract's ``dedup`` object, as JSON lines or Parquet parts
     in the folder ``out`` (the format follows ``out``'s name: ``.parquet`` or not)."""
     F = _spark()
+    import os
+    import sys
+
     from pyspark.sql import SparkSession
 
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # local workers run this interpreter
     session = SparkSession.builder.master(master).appName("newsdedup").getOrCreate()
     reader = session.read
     df = reader.parquet(src) if src.rstrip("/").endswith(".parquet") else reader.json(src)
