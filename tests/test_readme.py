@@ -8,7 +8,7 @@ BLOCKS = re.findall(r"```python\n(.*?)```", README, flags=re.S)
 
 
 def test_pipeline_integrations_run_as_written(capsys):
-    (block,) = [b for b in BLOCKS if "newsdedup.load_sample()" in b]
+    (block,) = [b for b in BLOCKS if "import newsdedup.pandas" in b]
     scope: dict = {}
     exec(compile(block, "README.md", "exec"), scope)
     assert len(scope["df"]) == 122 and (scope["df"].dedup_status == "kept").sum() == 34

@@ -107,3 +107,16 @@ def test_cli_engine_spark_writes_the_output_contract(spark, tmp_path):
     want = {o.id: o.to_dict() for o in newsdedup.dedup(records)}
     assert {k: {f: v.get(f) for f in want[k]} for k, v in got.items()} == want
     assert set(rows[0]) >= {"id", "title", "text", "source", "published_at", "story", "dedup"}
+
+
+def test_readme_spark_example_runs_as_written(spark):
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    (block,) = [
+        b for b in re.findall(r"```python\n(.*?)```", readme, flags=re.S) if "newsdedup.spark.dedup" in b
+    ]
+    scope: dict = {}
+    exec(compile(block, "README.md", "exec"), scope)
+    assert scope["counts"] == {"kept": 34, "duplicate": 88}
+    assert scope["cleaned"].count() == 122

@@ -36,7 +36,7 @@ import numpy as np
 
 from ..clean import Cleaner
 from ..io import InputError, InvalidRecord
-from .batch import DedupConfig, Record, _sign, _Valid, _validate
+from .batch import DedupConfig, Record, _id_of, _sign, _Valid, _validate
 from .cluster import parse_date
 from .lsh import BandIndex, band_params
 from .outcome import Outcome
@@ -353,8 +353,7 @@ class NearDupIndex:
             if isinstance(v, str):
                 if cfg.on_error == "raise":
                     raise InputError(where_is(i, item), v)
-                rid = item.get(cfg.fields.id, i) if isinstance(item, Mapping) else i
-                outcomes[pos] = Outcome(rid if isinstance(rid, (str, int)) else i, "rejected", reason=v)
+                outcomes[pos] = Outcome(_id_of(item, i, cfg.fields), "rejected", reason=v)
                 continue
             seen[v.id] = i
             valid.append(v)
