@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from .clean import _cleaner
 from .dedup import DedupConfig, Deduplicator
-from .io import Fields
-from .pandas import OUTCOME_COLUMNS, outcome_columns
+from .dedup.outcome import OUTCOME_COLUMNS
+from .io import fields_in
+from .pandas import outcome_columns
 
 if TYPE_CHECKING:
     from datasets import Dataset
@@ -77,13 +78,8 @@ def dedup(
         raise ImportError("newsdedup.hf needs datasets: pip install 'newsdedup[datasets]'") from None
     if text not in ds.column_names:
         raise KeyError(f"no text column {text!r} in the dataset (columns: {ds.column_names})")
-    present = [c for c in (title, date, source) if c is not None and c in ds.column_names]
-    fields = Fields(
-        text=text,
-        id=id or "__row__",
-        title=title if title in present else "__no_title__",
-        date=date if date in present else "__no_date__",
-        source=source if source in present else "__no_source__",
+    fields, present = fields_in(
+        ds.column_names, text=text, id=id or "__row__", title=title, date=date, source=source
     )
     wanted = [c for c in (text, id, *present) if c is not None]
 

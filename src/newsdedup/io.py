@@ -31,6 +31,7 @@ __all__ = [
     "atomic_output",
     "describe",
     "detect_format",
+    "fields_in",
     "read_jsonl",
     "read_records",
     "text_problem",
@@ -61,6 +62,23 @@ class Fields:
     title: str = "title"
     date: str = "published_at"
     source: str = "source"
+
+
+def fields_in(
+    columns: Iterable[str], *, text: str, id: str, title: str | None, date: str | None, source: str | None
+) -> tuple[Fields, list[str]]:
+    """The fields of a table with these ``columns`` (pandas, datasets, Spark), and which of the
+    optional ones (title, date, source) it has; an absent one names no column."""
+    have = set(columns)
+    present = [c for c in (title, date, source) if c is not None and c in have]
+    fields = Fields(
+        text=text,
+        id=id,
+        title=title if title in present else "__no_title__",
+        date=date if date in present else "__no_date__",
+        source=source if source in present else "__no_source__",
+    )
+    return fields, sorted(present)
 
 
 @dataclass(frozen=True)

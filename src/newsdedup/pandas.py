@@ -13,22 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from .clean import Cleaner
 from .dedup import DedupConfig, Deduplicator, Outcome
-from .io import Fields
+from .dedup.outcome import OUTCOME_COLUMNS
+from .io import fields_in
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["OUTCOME_COLUMNS", "clean_series", "dedup_frame", "outcome_columns"]
-
-#: The columns :func:`dedup_frame` adds: the ``dedup`` object of the CLI output, flattened.
-OUTCOME_COLUMNS = (
-    "dedup_status",
-    "dedup_cluster",
-    "dedup_duplicate_of",
-    "dedup_resemblance",
-    "dedup_containment",
-    "dedup_reason",
-)
 
 
 def _pandas() -> Any:
@@ -96,15 +87,10 @@ def dedup_frame(
         raise KeyError(f"no text column {text!r} in the frame (columns: {list(df.columns)})")
     if id is None and not df.index.is_unique:
         raise ValueError("the frame's index has repeated labels: pass id=<column> or reset the index")
-    present = {c for c in (title, date, source) if c is not None and c in df.columns}
-    fields = Fields(
-        text=text,
-        id=id or "__index__",
-        title=title if title in present else "__no_title__",
-        date=date if date in present else "__no_date__",
-        source=source if source in present else "__no_source__",
+    fields, present = fields_in(
+        df.columns, text=text, id=id or "__index__", title=title, date=date, source=source
     )
-    wanted = [c for c in (text, id, *sorted(present)) if c is not None]
+    wanted = [c for c in (text, id, *present) if c is not None]
     labels = df.index.tolist()
 
     def records() -> Iterable[dict[str, Any]]:

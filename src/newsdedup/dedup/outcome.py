@@ -5,9 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-__all__ = ["Outcome", "Status"]
+__all__ = ["OUTCOME_COLUMNS", "Outcome", "Status"]
 
 Status = Literal["kept", "duplicate", "rejected"]
+
+#: The outcome as flat columns (pandas, datasets, Spark): the ``dedup`` object's fields, prefixed.
+OUTCOME_COLUMNS = (
+    "dedup_status",
+    "dedup_cluster",
+    "dedup_duplicate_of",
+    "dedup_resemblance",
+    "dedup_containment",
+    "dedup_reason",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,8 @@ from ..clean import Cleaner
 from ..dedup.batch import DedupConfig, _sign, _Valid, _validate, cluster_candidates
 from ..dedup.cluster import Member, parse_date
 from ..dedup.lsh import _band_keys, band_params
-from ..io import Fields
+from ..dedup.outcome import OUTCOME_COLUMNS
+from ..io import Fields, fields_in
 
 __all__ = ["MAX_COLLECTED_EDGES", "OUTCOME_COLUMNS", "clean", "dedup", "run_files"]
 
@@ -36,15 +37,6 @@ __all__ = ["MAX_COLLECTED_EDGES", "OUTCOME_COLUMNS", "clean", "dedup", "run_file
 #: DataFrame operations (large-star/small-star), which this version does not do yet: it stops
 #: with an error rather than run out of driver memory.
 MAX_COLLECTED_EDGES = 5_000_000
-
-OUTCOME_COLUMNS = (
-    "dedup_status",
-    "dedup_cluster",
-    "dedup_duplicate_of",
-    "dedup_resemblance",
-    "dedup_containment",
-    "dedup_reason",
-)
 
 
 def _spark() -> Any:
@@ -87,14 +79,7 @@ def dedup(
     :class:`~newsdedup.DedupConfig` (``keep`` a name or a source list; a callable cannot be
     shipped to the cluster)."""
     F = _spark()
-    present = {c for c in (title, date, source) if c and c in df.columns}
-    fields = Fields(
-        text=text,
-        id=id,
-        title=title if title in present else "__no_title__",
-        date=date if date in present else "__no_date__",
-        source=source if source in present else "__no_source__",
-    )
+    fields, present = fields_in(df.columns, text=text, id=id, title=title, date=date, source=source)
     cfg = DedupConfig(fields=fields, **{"on_error": "skip", **settings})
     if callable(cfg.keep) and not isinstance(cfg.keep, (str, list, tuple)):
         raise ValueError("on Spark, keep must be first, earliest, longest or a source list")
@@ -103,7 +88,7 @@ def dedup(
     if df.groupBy(id).count().where("count > 1").limit(1).count():
         raise ValueError(f"ids in column {id!r} are not unique; dedup needs one id per row")
 
-    wanted = [c for c in (id, text, *sorted(present)) if c]
+    wanted = [id, text, *present]
     signed = df.select(*wanted).mapInPandas(_signer(cfg, fields), schema=_SIGNED_SCHEMA).cache()
     try:
         pairs = _candidate_pairs(signed, cfg)
