@@ -51,15 +51,21 @@ def _corpus() -> list[dict]:
 
 
 @pytest.mark.parametrize(
-    "settings", [{}, {"max_bucket": 3, "keep": "earliest"}, {"keep": ["AFP", "Reuters"]}]
+    ("settings", "cluster"),
+    [
+        ({}, "auto"),
+        ({"max_bucket": 3, "keep": "earliest"}, "driver"),
+        ({"max_bucket": 3, "keep": "earliest"}, "spark"),
+        ({"keep": ["AFP", "Reuters"]}, "spark"),
+    ],
 )
-def test_spark_dedup_equals_local_dedup(spark, settings):
+def test_spark_dedup_equals_local_dedup(spark, settings, cluster):
     records = _corpus()
     local = {o.id: o.to_dict() for o in newsdedup.dedup(records, on_error="skip", **settings)}
     df = spark.createDataFrame(
         records, schema="id string, title string, text string, source string, published_at string"
     )
-    out = newsdedup.spark.dedup(df, **settings).toPandas()
+    out = newsdedup.spark.dedup(df, cluster=cluster, **settings).toPandas()
     assert len(out) == len(records)
     got = {
         row["id"]: {
@@ -120,3 +126,29 @@ def test_readme_spark_example_runs_as_written(spark):
     exec(compile(block, "README.md", "exec"), scope)
     assert scope["counts"] == {"kept": 34, "duplicate": 88}
     assert scope["cleaned"].count() == 122
+
+
+def test_components_are_scipys(spark):
+    import random
+
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    from newsdedup.distributed.spark import components
+
+    rng = random.Random(5)
+    nodes = [f"n{k:03d}" for k in range(120)]
+    pairs = {tuple(sorted(rng.sample(nodes, 2))) for _ in range(110)}
+    pairs |= {(nodes[k], nodes[k + 1]) for k in range(40, 70)}  # a long chain: several rounds
+    edges = spark.createDataFrame(sorted(pairs), schema="a string, b string")
+    found, rounds = components(edges)
+    got = {r["node"]: r["root"] for r in found.collect()}
+    index = {n: k for k, n in enumerate(nodes)}
+    a = np.array([[index[x], index[y]] for x, y in pairs])
+    labels = connected_components(coo_matrix((np.ones(len(a)), (a[:, 0], a[:, 1])), shape=(120, 120)))[1]
+    linked = {n for p in pairs for n in p}
+    for n in linked:
+        same = [m for m in linked if labels[index[m]] == labels[index[n]]]
+        assert got[n] == min(same)
+    assert set(got) == linked and rounds >= 2

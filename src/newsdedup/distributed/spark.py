@@ -8,9 +8,10 @@ Spark Connect. The stages follow the local ones:
    a bucket, or star edges to the bucket's smallest id when it holds more than ``max_bucket``
    (as ``lsh.candidate_pairs`` does locally);
 3. verify every candidate pair on its two signatures, set sizes and numbers, in ``mapInPandas``;
-4. cluster: the verified edges and their documents are collected to the driver and clustered by
-   the very function the local run uses (components, then the no-chaining split and the
-   canonical choice); the outcomes are joined back to the rows.
+4. cluster with the very function the local run uses (components, then the no-chaining split and
+   the canonical choice): on the driver when the verified edges are few enough to collect, else
+   components by large-star/small-star rounds in DataFrame operations and each component
+   clustered in an executor (``cogroup`` + ``applyInPandas``); the outcomes are joined back.
 
 "first" means the smallest id here (a DataFrame has no input order): a local run over the same
 records sorted by id gives the same outcomes, record for record (a test checks it). Ids are
@@ -31,11 +32,9 @@ from ..dedup.lsh import _band_keys, band_params
 from ..dedup.outcome import OUTCOME_COLUMNS
 from ..io import Fields, fields_in
 
-__all__ = ["MAX_COLLECTED_EDGES", "OUTCOME_COLUMNS", "clean", "dedup", "run_files"]
+__all__ = ["MAX_COLLECTED_EDGES", "OUTCOME_COLUMNS", "clean", "components", "dedup", "run_files"]
 
-#: Verified edges clustered on the driver. Beyond this the components would have to be found in
-#: DataFrame operations (large-star/small-star), which this version does not do yet: it stops
-#: with an error rather than run out of driver memory.
+#: Up to this many verified edges, ``cluster="auto"`` clusters on the driver; beyond, in Spark.
 MAX_COLLECTED_EDGES = 5_000_000
 
 
@@ -73,11 +72,20 @@ def dedup(
     title: str | None = "title",
     date: str | None = "published_at",
     source: str | None = "source",
+    cluster: str = "auto",
     **settings: Any,
 ) -> Any:
     """``df`` with the outcome columns (:data:`OUTCOME_COLUMNS`) added; settings as
     :class:`~newsdedup.DedupConfig` (``keep`` a name or a source list; a callable cannot be
-    shipped to the cluster)."""
+    shipped to the cluster).
+
+    ``cluster``: "driver" collects the verified edges and clusters them on the driver (scipy);
+    "spark" finds the components in DataFrame operations (large-star/small-star) and clusters
+    each component in an executor; "auto" (default) takes the driver below
+    :data:`MAX_COLLECTED_EDGES` edges. All three give the same outcomes.
+    """
+    if cluster not in ("auto", "driver", "spark"):
+        raise ValueError(f"cluster must be auto, driver or spark, got {cluster!r}")
     F = _spark()
     fields, present = fields_in(df.columns, text=text, id=id, title=title, date=date, source=source)
     cfg = DedupConfig(fields=fields, **{"on_error": "skip", **settings})
@@ -93,15 +101,20 @@ def dedup(
     try:
         pairs = _candidate_pairs(signed, cfg)
         verified = _verify(pairs, signed, cfg)
-        edges = verified.limit(MAX_COLLECTED_EDGES + 1).collect()
-        if len(edges) > MAX_COLLECTED_EDGES:
-            raise NotImplementedError(
-                f"more than {MAX_COLLECTED_EDGES:,} verified pairs: clustering them in Spark "
-                "(large-star/small-star) is not implemented yet"
-            )
-        outcomes = _cluster_on_driver(signed, edges, cfg)
+        on_driver = cluster == "driver"
+        if cluster == "auto":
+            verified = verified.localCheckpoint()
+            on_driver = verified.limit(MAX_COLLECTED_EDGES + 1).count() <= MAX_COLLECTED_EDGES
+        if on_driver:
+            edges = verified.collect()
+            outcomes = _decide(_members(signed, verified).toPandas(), edges, cfg)
+        else:
+            outcomes = None
         session = df.sparkSession
-        decided = session.createDataFrame(outcomes, schema=_OUTCOME_SCHEMA) if outcomes else None
+        if outcomes is None:
+            decided = _cluster_in_spark(signed, verified, cfg)
+        else:
+            decided = session.createDataFrame(outcomes, schema=_OUTCOME_SCHEMA) if outcomes else None
         base = signed.select(
             F.col("id").alias("__id"),
             F.when(F.col("reason").isNull(), F.lit("kept")).otherwise(F.lit("rejected")).alias("s0"),
@@ -289,37 +302,99 @@ def _verify(pairs: Any, signed: Any, cfg: DedupConfig) -> Any:
 _OUTCOME_SCHEMA = "__id string, d_of string, d_res double, d_cont double"
 
 
-def _cluster_on_driver(
-    signed: Any, edges: list[Any], cfg: DedupConfig
-) -> list[tuple[str, str, float, float]]:
-    """The local clustering of the documents that have verified edges; rows for the duplicates."""
-    if not edges:
-        return []
+_MEMBER_COLUMNS = ("id", "sig", "size", "numbers", "length", "agency", "source", "published")
+
+
+def _members(signed: Any, verified: Any) -> Any:
+    """The signed rows of the documents that have verified edges."""
     F = _spark()
-    ids = sorted({e["a"] for e in edges} | {e["b"] for e in edges})
-    rows = (
-        signed.where(F.col("id").isin(ids))
-        .select("id", "sig", "size", "numbers", "length", "agency", "source", "published")
-        .collect()
+    ends = (
+        verified.select(F.col("a").alias("id"))
+        .unionByName(verified.select(F.col("b").alias("id")))
+        .distinct()
     )
-    by_id = {r["id"]: r for r in rows}
-    rows = [by_id[i] for i in ids]  # local positions in id order: "first" is the smallest id
+    return signed.join(ends, on="id").select(*_MEMBER_COLUMNS)
+
+
+def _decide(members: Any, edges: Any, cfg: DedupConfig) -> list[tuple[str, str, float, float]]:
+    """The local clustering of ``members`` (a pandas frame of signed rows) linked by ``edges``
+    (pairs of ids): the rows of the duplicates. Positions follow the ids, so "first" is the
+    smallest id."""
+    if len(members) == 0:
+        return []
+    members = members.sort_values("id", kind="stable").reset_index(drop=True)
+    ids = members["id"].tolist()
     position = {i: k for k, i in enumerate(ids)}
-    sig = np.frombuffer(b"".join(r["sig"] for r in rows), dtype=np.uint32).reshape(len(rows), cfg.num_perm)
-    sizes = np.array([r["size"] for r in rows], dtype=np.int64)
-    nums = [np.frombuffer(r["numbers"], dtype=np.uint32) for r in rows]
+    sig = np.frombuffer(b"".join(members["sig"]), dtype=np.uint32).reshape(len(ids), cfg.num_perm)
+    sizes = members["size"].to_numpy(dtype=np.int64)
+    nums = [np.frombuffer(x, dtype=np.uint32) for x in members["numbers"]]
     numbers = (
         np.concatenate(nums) if nums else np.zeros(0, np.uint32),
         np.array([len(x) for x in nums], dtype=np.int64),
     )
-    members = [
-        Member(k, r["id"], r["source"] or r["agency"], parse_date(r["published"]), r["length"])
+    rows = members.to_dict("records")
+    people = [
+        Member(k, r["id"], r["source"] or r["agency"], parse_date(r["published"]), int(r["length"]))
         for k, r in enumerate(rows)
     ]
-    pairs = np.array([[position[e["a"]], position[e["b"]]] for e in edges], dtype=np.int64)
+    pairs = np.array([[position[a], position[b]] for a, b in edges], dtype=np.int64).reshape(-1, 2)
     pairs = np.unique(np.sort(pairs, axis=1), axis=0)
-    decided = cluster_candidates(cfg, sig, sizes, numbers, members, pairs)
-    return [(ids[k], ids[c], res, cont) for k, (c, res, cont) in sorted(decided.items())]
+    decided = cluster_candidates(cfg, sig, sizes, numbers, people, pairs)
+    return [(ids[k], ids[c], float(res), float(cont)) for k, (c, res, cont) in sorted(decided.items())]
+
+
+def components(edges: Any, *, max_rounds: int = 100) -> tuple[Any, int]:
+    """Connected components of an undirected graph given as ``a < b`` id pairs, in DataFrame
+    operations: large-star and small-star rounds (Kiveris et al., 2014) until nothing changes.
+    Returns ``(node, root)`` rows (root: the smallest id of the component) and the rounds taken."""
+    F = _spark()
+    e = edges.select(F.col("a"), F.col("b")).distinct().localCheckpoint()
+    rounds = 0
+    while rounds < max_rounds:
+        rounds += 1
+        both = e.unionByName(e.select(F.col("b").alias("a"), F.col("a").alias("b")))
+        # Large star: every neighbour larger than a node hangs from the node's smallest neighbour.
+        low = both.groupBy("a").agg(F.min("b").alias("m")).withColumn("m", F.least("m", "a"))
+        large = both.where(F.col("b") > F.col("a")).join(low, "a").select(F.col("m").alias("a"), "b")
+        large = large.distinct().localCheckpoint()
+        # Small star: a node and its smaller neighbours hang from the smallest of them.
+        both = large.unionByName(large.select(F.col("b").alias("a"), F.col("a").alias("b")))
+        down = both.where(F.col("b") < F.col("a"))
+        low = down.groupBy("a").agg(F.min("b").alias("m"))
+        small = down.join(low, "a").select(F.col("m").alias("a"), F.col("b"))
+        small = small.unionByName(low.select(F.col("m").alias("a"), F.col("a").alias("b")))
+        small = small.where(F.col("a") != F.col("b")).distinct().localCheckpoint()
+        if small.exceptAll(e).limit(1).count() == 0 and e.exceptAll(small).limit(1).count() == 0:
+            break
+        e = small
+    # Converged: stars, each leaf hanging from its component's smallest id.
+    roots = e.select(F.col("a").alias("node"), F.col("a").alias("root")).distinct()
+    leaves = e.select(F.col("b").alias("node"), F.col("a").alias("root"))
+    return roots.unionByName(leaves).groupBy("node").agg(F.min("root").alias("root")), rounds
+
+
+def _cluster_in_spark(signed: Any, verified: Any, cfg: DedupConfig) -> Any:
+    """Components in DataFrame operations, then each component clustered in an executor by the
+    local function (members and their edges cogrouped by component)."""
+    F = _spark()
+    comp, _ = components(verified)
+    comp = comp.localCheckpoint()
+    # Fresh column identities on each side, so that cogrouping the two joins is not a self-join.
+    members = _members(signed, verified).join(
+        comp.select(F.col("node").alias("id"), F.col("root").alias("root")), on="id"
+    )
+    edges = verified.join(comp.select(F.col("node").alias("a"), F.col("root").alias("root")), on="a")
+    edges = edges.select(F.col("root").alias("root"), "a", "b")
+
+    def decide(member_rows: Any, edge_rows: Any) -> Any:
+        import pandas as pd
+
+        rows = _decide(member_rows, list(zip(edge_rows["a"], edge_rows["b"], strict=True)), cfg)
+        return pd.DataFrame(rows, columns=["__id", "d_of", "d_res", "d_cont"])
+
+    return (
+        members.groupBy("root").cogroup(edges.groupBy("root")).applyInPandas(decide, schema=_OUTCOME_SCHEMA)
+    )
 
 
 def run_files(
