@@ -152,3 +152,36 @@ def test_components_are_scipys(spark):
         same = [m for m in linked if labels[index[m]] == labels[index[n]]]
         assert got[n] == min(same)
     assert set(got) == linked and rounds >= 2
+
+
+_CONNECT = """
+import json, os, sys
+os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+from pyspark.sql import SparkSession
+import newsdedup, newsdedup.spark
+spark = SparkSession.builder.remote("local[2]").getOrCreate()
+records = sorted(newsdedup.load_sample(), key=lambda r: r["id"])
+df = spark.createDataFrame(records)
+out = {}
+for cluster in ("driver", "spark"):
+    out_df = newsdedup.spark.dedup(df, cluster=cluster)
+    rows = out_df.select("id", "dedup_status", "dedup_duplicate_of").collect()
+    out[cluster] = {r["id"]: [r["dedup_status"], r["dedup_duplicate_of"]] for r in rows}
+spark.stop()
+print(json.dumps(out))
+"""
+
+
+def test_spark_connect_gives_the_local_outcomes():
+    import json
+    import subprocess
+
+    pytest.importorskip("grpc", reason="Spark Connect needs pyspark[connect]")
+    done = subprocess.run([sys.executable, "-c", _CONNECT], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    want = {
+        o.id: [o.status, o.duplicate_of]
+        for o in newsdedup.dedup(sorted(newsdedup.load_sample(), key=lambda r: r["id"]))
+    }
+    assert got["driver"] == want and got["spark"] == want
