@@ -6,7 +6,8 @@
 
 For each size: docs/s of ``newsdedup.spark.dedup`` (session start excluded, reported apart) and of
 the local ``dedup(..., workers=2)``, whether the outcomes are identical record for record, and
-the time of each Spark stage (sign, candidate pairs, verify, cluster on the driver, join back).
+the time of each Spark stage of that run (sign, candidate pairs, verify, components and split,
+outcomes), the candidate and edge counts and the large-star/small-star rounds.
 Writes ``benchmarks/results/bench_spark.md``.
 """
 
@@ -29,40 +30,21 @@ from newsdedup.distributed import spark as nds  # noqa: E402
 from run import corpus  # noqa: E402
 
 RESULTS = HERE / "results"
-
-
-def stage_times(df, cfg) -> dict[str, float]:
-    """Each stage forced and timed on its own (the same code dedup() runs)."""
-    fields = cfg.fields
-    times = {}
-    t = time.perf_counter()
-    signed = (
-        df.select("id", "text", "title", "source", "published_at")
-        .mapInPandas(nds._signer(cfg, fields), schema=nds._SIGNED_SCHEMA)
-        .cache()
-    )
-    signed.count()
-    times["sign"] = time.perf_counter() - t
-    t = time.perf_counter()
-    pairs = nds._candidate_pairs(signed, cfg).cache()
-    n_pairs = pairs.count()
-    times["candidate pairs"] = time.perf_counter() - t
-    t = time.perf_counter()
-    edges = nds._verify(pairs, signed, cfg).collect()
-    times["verify"] = time.perf_counter() - t
-    t = time.perf_counter()
-    decided = nds._cluster_on_driver(signed, edges, cfg)
-    times["cluster (driver)"] = time.perf_counter() - t
-    times["pairs"], times["edges"], times["duplicates"] = n_pairs, len(edges), len(decided)
-    signed.unpersist()
-    pairs.unpersist()
-    return times
+STAGES = (
+    "sign",
+    "candidate pairs",
+    "verify",
+    "cluster (driver)",
+    "cluster (components and split in executors)",
+    "outcomes",
+)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
     parser.add_argument("--master", default="local[2]")
+    parser.add_argument("--cluster", choices=("auto", "driver", "spark"), default="spark")
     args = parser.parse_args()
     from pyspark.sql import SparkSession
 
@@ -92,16 +74,17 @@ def main() -> int:
         schema = "id string, title string, text string, source string, published_at string"
         df = spark.createDataFrame(records, schema=schema).repartition(8).cache()
         df.count()
+        times: dict[str, float] = {}
         t = time.perf_counter()
-        out = newsdedup.spark.dedup(df).select("id", *nds.OUTCOME_COLUMNS).collect()
+        out = newsdedup.spark.dedup(df, cluster=args.cluster, timings=times)
+        out = out.select("id", *nds.OUTCOME_COLUMNS).collect()
         spark_s = time.perf_counter() - t
+        times["join back and collect"] = spark_s - sum(v for k, v in times.items() if k in STAGES)
         got = {r["id"]: (r["dedup_status"], r["dedup_cluster"], r["dedup_duplicate_of"]) for r in out}
         same = all(
             got[o.id] == (o.status, None if o.cluster is None else str(o.cluster), o.duplicate_of)
             for o in local
         )
-        cfg = newsdedup.DedupConfig(on_error="skip")
-        times = stage_times(df, cfg)
         df.unpersist()
         rows.append((size, spark_s, local_s, same))
         stages.append((size, times))
@@ -122,14 +105,12 @@ def main() -> int:
             f"| {size:,} | {spark_s:.1f} | {size / spark_s:,.0f} | {local_s:.1f} | {size / local_s:,.0f} "
             f"| {local_s / spark_s:.2f}x | {'yes' if same else 'NO'} |"
         )
-    lines += ["", "Stages (each forced and timed on its own):", ""]
-    lines += ["| docs | stage | seconds |", "|---:|---|---:|"]
+    lines += ["", f"Stages of the same run (`cluster={args.cluster!r}`), each forced in turn:", ""]
+    lines += ["| docs | stage | seconds or count |", "|---:|---|---:|"]
     for size, times in stages:
         for stage, value in times.items():
-            if stage in ("pairs", "edges", "duplicates"):
-                lines.append(f"| {size:,} | {stage} (count) | {value:,} |")
-            else:
-                lines.append(f"| {size:,} | {stage} | {value:.1f} |")
+            shown = f"{value:.1f} s" if stage in STAGES or stage == "join back and collect" else f"{value:,}"
+            lines.append(f"| {size:,} | {stage} | {shown} |")
     text = "\n".join(lines) + "\n"
     print(text)
     RESULTS.mkdir(exist_ok=True)

@@ -20,6 +20,7 @@ taken from the data and must be unique.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -73,6 +74,7 @@ def dedup(
     date: str | None = "published_at",
     source: str | None = "source",
     cluster: str = "auto",
+    timings: dict[str, float] | None = None,
     **settings: Any,
 ) -> Any:
     """``df`` with the outcome columns (:data:`OUTCOME_COLUMNS`) added; settings as
@@ -82,8 +84,11 @@ def dedup(
     ``cluster``: "driver" collects the verified edges and clusters them on the driver (scipy);
     "spark" finds the components in DataFrame operations (large-star/small-star) and clusters
     each component in an executor; "auto" (default) takes the driver below
-    :data:`MAX_COLLECTED_EDGES` edges. All three give the same outcomes.
+    :data:`MAX_COLLECTED_EDGES` edges. All three give the same outcomes. The outcomes are
+    computed here (checkpointed); the join back to ``df`` is left lazy. A ``timings`` dict gets
+    the seconds of each stage and the counts between them.
     """
+    clock = _Clock(timings)
     if cluster not in ("auto", "driver", "spark"):
         raise ValueError(f"cluster must be auto, driver or spark, got {cluster!r}")
     F = _spark()
@@ -99,22 +104,22 @@ def dedup(
     wanted = [id, text, *present]
     signed = df.select(*wanted).mapInPandas(_signer(cfg, fields), schema=_SIGNED_SCHEMA).cache()
     try:
-        pairs = _candidate_pairs(signed, cfg)
-        verified = _verify(pairs, signed, cfg)
+        clock.stage("sign", signed.count)
+        pairs = _candidate_pairs(signed, cfg).localCheckpoint(eager=timings is not None)
+        clock.stage("candidate pairs", pairs.count, count="pairs")
+        verified = _verify(pairs, signed, cfg).localCheckpoint()
+        clock.stage("verify", verified.count, count="verified edges")
         on_driver = cluster == "driver"
         if cluster == "auto":
-            verified = verified.localCheckpoint()
             on_driver = verified.limit(MAX_COLLECTED_EDGES + 1).count() <= MAX_COLLECTED_EDGES
         if on_driver:
             edges = verified.collect()
             outcomes = _decide(_members(signed, verified).toPandas(), edges, cfg)
+            decided = df.sparkSession.createDataFrame(outcomes, schema=_OUTCOME_SCHEMA) if outcomes else None
+            clock.stage("cluster (driver)")
         else:
-            outcomes = None
-        session = df.sparkSession
-        if outcomes is None:
-            decided = _cluster_in_spark(signed, verified, cfg)
-        else:
-            decided = session.createDataFrame(outcomes, schema=_OUTCOME_SCHEMA) if outcomes else None
+            decided = _cluster_in_spark(signed, verified, cfg, clock).localCheckpoint()
+            clock.stage("cluster (components and split in executors)")
         base = signed.select(
             F.col("id").alias("__id"),
             F.when(F.col("reason").isNull(), F.lit("kept")).otherwise(F.lit("rejected")).alias("s0"),
@@ -139,10 +144,34 @@ def dedup(
             F.bround(F.col("d_cont"), 4).alias("dedup_containment"),
             "dedup_reason",
         )
+        result = result.localCheckpoint()  # the outcomes are computed while the signatures are cached
+        clock.stage("outcomes")
         keyed = df.withColumn("__id", F.col(id).cast("string"))
         return keyed.join(result, on="__id", how="left").drop("__id")
     finally:
         signed.unpersist()
+
+
+class _Clock:
+    """Stage times for ``dedup(timings=...)``; without a dict it forces and records nothing."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings
+        self.last = time.perf_counter()
+
+    def stage(self, name: str, force: Any = None, count: str | None = None) -> None:
+        if self.timings is None:
+            return
+        n = force() if force is not None else None
+        now = time.perf_counter()
+        self.timings[name] = now - self.last
+        if count is not None and n is not None:
+            self.timings[count] = n
+        self.last = time.perf_counter()
+
+    def note(self, name: str, value: float) -> None:
+        if self.timings is not None:
+            self.timings[name] = value
 
 
 # --- stage 1: sign ---------------------------------------------------------------------------------
@@ -373,12 +402,14 @@ def components(edges: Any, *, max_rounds: int = 100) -> tuple[Any, int]:
     return roots.unionByName(leaves).groupBy("node").agg(F.min("root").alias("root")), rounds
 
 
-def _cluster_in_spark(signed: Any, verified: Any, cfg: DedupConfig) -> Any:
+def _cluster_in_spark(signed: Any, verified: Any, cfg: DedupConfig, clock: _Clock | None = None) -> Any:
     """Components in DataFrame operations, then each component clustered in an executor by the
     local function (members and their edges cogrouped by component)."""
     F = _spark()
-    comp, _ = components(verified)
+    comp, rounds = components(verified)
     comp = comp.localCheckpoint()
+    if clock is not None:
+        clock.note("star rounds", rounds)
     # Fresh column identities on each side, so that cogrouping the two joins is not a self-join.
     members = _members(signed, verified).join(
         comp.select(F.col("node").alias("id"), F.col("root").alias("root")), on="id"
