@@ -71,8 +71,9 @@ def main() -> int:
         t = time.perf_counter()
         local = newsdedup.dedup(records, workers=2, on_error="skip")
         local_s = time.perf_counter() - t
+        del records
         schema = "id string, title string, text string, source string, published_at string"
-        df = spark.createDataFrame(records, schema=schema).repartition(8).cache()
+        df = spark.read.schema(schema).json(str(folder / "records.jsonl")).repartition(8).cache()
         df.count()
         times: dict[str, float] = {}
         t = time.perf_counter()
