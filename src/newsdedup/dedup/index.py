@@ -383,7 +383,8 @@ class NearDupIndex:
         """
         store = self._store
         n = len(batch.keys)
-        found = store.candidates(batch.signatures)
+        bands = store.band_keys(batch.signatures)  # per record, one key per band: computed once
+        found = store.candidates(batch.signatures, bands)
         data = store.fetch(sorted({k for f in found for k in f}))
         if overlay is not None and len(overlay):
             more = overlay.candidates(batch.signatures)
@@ -393,7 +394,6 @@ class NearDupIndex:
         if overlay is not None and math.isnan(watermark):
             watermark = store.watermark()
         window = None if self.window is None else self.window.total_seconds()
-        bands = store.band_keys(batch.signatures)  # per record, one key per band
         local: dict[tuple[int, bytes], list[int]] = {}  # (band, key) -> records kept in this chunk
         # Overlay records come after everything indexed.
         seqs = store.reserve(n) if overlay is None else overlay.reserve(n) + _OVERLAY_SEQ
@@ -428,7 +428,7 @@ class NearDupIndex:
             for b, key in enumerate(bands[i]):
                 local.setdefault((b, key), []).append(i)
         target = store if overlay is None else overlay
-        target.insert(batch, kept, seqs)
+        target.insert(batch, kept, seqs, bands if overlay is None else None)
         if window is not None and not math.isnan(watermark):
             target.set_watermark(watermark)
             target.delete(target.dated_before(watermark - window))
@@ -661,9 +661,13 @@ class _Store:
     def band_keys(self, signatures: np.ndarray) -> list[list[Any]]: ...
     def contains(self, key: bytes) -> bool: ...
     def contains_many(self, keys: list[bytes]) -> list[bool]: ...
-    def candidates(self, signatures: np.ndarray) -> list[set[bytes]]: ...
+    def candidates(
+        self, signatures: np.ndarray, bands: list[list[Any]] | None = None
+    ) -> list[set[bytes]]: ...
     def fetch(self, keys: Sequence[bytes]) -> dict[bytes, _Stored]: ...
-    def insert(self, batch: _Batch, which: list[int], seqs: np.ndarray) -> None: ...
+    def insert(
+        self, batch: _Batch, which: list[int], seqs: np.ndarray, bands: list[list[Any]] | None = None
+    ) -> None: ...
     def delete(self, keys: Iterable[bytes]) -> int: ...
     def dated_before(self, ts: float) -> list[bytes]: ...
     def items(self) -> Iterator[tuple[bytes, _Stored]]: ...
@@ -713,7 +717,8 @@ class _MemoryStore(_Store):
     def contains_many(self, keys: list[bytes]) -> list[bool]:
         return [k in self._slot_of for k in keys]
 
-    def candidates(self, signatures: np.ndarray) -> list[set[bytes]]:
+    def candidates(self, signatures: np.ndarray, bands: list[list[Any]] | None = None) -> list[set[bytes]]:
+        # ``bands`` (band_keys' lists) are not reused here: the numpy keys cost less than converting.
         if not self._slot_of:
             return [set() for _ in range(len(signatures))]
         keys = self._keys
@@ -727,7 +732,9 @@ class _MemoryStore(_Store):
         slot_of = self._slot_of
         return {k: self._stored(k, slot_of[k]) for k in keys if k in slot_of}
 
-    def insert(self, batch: _Batch, which: list[int], seqs: np.ndarray) -> None:
+    def insert(
+        self, batch: _Batch, which: list[int], seqs: np.ndarray, bands: list[list[Any]] | None = None
+    ) -> None:
         if not which:
             return
         first = len(self._keys)
@@ -955,9 +962,10 @@ class _RedisStore(_Store):
             pipe.hexists(self._records_key, k)
         return [bool(x) for x in pipe.execute()]
 
-    def candidates(self, signatures: np.ndarray) -> list[set[bytes]]:
+    def candidates(self, signatures: np.ndarray, bands: list[list[Any]] | None = None) -> list[set[bytes]]:
         # One script call per slice of the chunk; MinHashLSH.query makes one round trip per band.
-        bands = self.band_keys(signatures)
+        if bands is None:
+            bands = self.band_keys(signatures)
         out: list[set[bytes]] = []
         for lo in range(0, len(bands), _SCRIPT_SLICE):
             part = bands[lo : lo + _SCRIPT_SLICE]
@@ -997,14 +1005,18 @@ class _RedisStore(_Store):
                 f"{_SCRIPT_SLICE} at a time: adding the same records again completes the index"
             ) from None
 
-    def insert(self, batch: _Batch, which: list[int], seqs: np.ndarray) -> None:
+    def insert(
+        self, batch: _Batch, which: list[int], seqs: np.ndarray, bands: list[list[Any]] | None = None
+    ) -> None:
         # Each slice goes in as one script, so a record and its LSH entries are written together or
         # not at all (a script is atomic in Redis); the layout is datasketch's own, so a
         # MinHashLSH with the same basename finds what was inserted here.
-        bands = self.band_keys(batch.signatures[which]) if which else []
+        if bands is None:
+            bands = self.band_keys(batch.signatures)
+        chosen = [bands[i] for i in which]
         for lo in range(0, len(which), _SCRIPT_SLICE):
             args: list[Any] = [len(self._tables), len(which[lo : lo + _SCRIPT_SLICE]), *self._tables]
-            for i, hs in zip(which[lo : lo + _SCRIPT_SLICE], bands[lo : lo + _SCRIPT_SLICE], strict=True):
+            for i, hs in zip(which[lo : lo + _SCRIPT_SLICE], chosen[lo : lo + _SCRIPT_SLICE], strict=True):
                 numbers = np.asarray(batch.numbers[i], dtype=np.uint32)
                 raw = _HEADER.pack(int(seqs[i]), int(batch.sizes[i]), float(batch.dates[i]), len(numbers))
                 raw += np.asarray(batch.signatures[i], dtype=np.uint32).tobytes() + numbers.tobytes()
