@@ -28,12 +28,10 @@ RESULTS = HERE / "results"
 
 
 def corpus(docs: int) -> Path:
-    folder = HERE / "data" / f"wire-{docs}"
-    if not (folder / "records.jsonl").exists():
-        subprocess.run(
-            [sys.executable, str(HERE / "generate.py"), "--docs", str(docs), "--out", str(folder)], check=True
-        )
-    return folder / "records.jsonl"
+    sys.path.insert(0, str(HERE))
+    from generate import cached_corpus
+
+    return cached_corpus(docs, "reuters", HERE / "data") / "records.jsonl"
 
 
 def run(src: Path, workers: int, out: Path) -> dict:

@@ -280,7 +280,7 @@ def measure(system: str, corpus: Path) -> dict:
 
 
 def quality_table(sizes: list[int], systems: tuple[str, ...] = SYSTEMS) -> str:
-    from generate import generate
+    from generate import cached_corpus
     from newsdedup.evaluate import pair_scores
 
     rows = [
@@ -288,13 +288,7 @@ def quality_table(sizes: list[int], systems: tuple[str, ...] = SYSTEMS) -> str:
         "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for size in sizes:
-        corpus = DATA / f"wire-{size}"
-        if not (corpus / "labels.json").exists():
-            records, labels = generate(size, seed=1, base="reuters")
-            corpus.mkdir(parents=True, exist_ok=True)
-            with (corpus / "records.jsonl").open("w", encoding="utf-8") as f:
-                f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-            (corpus / "labels.json").write_text(json.dumps(labels))
+        corpus = cached_corpus(size, "reuters", DATA)
         truth_map = json.loads((corpus / "labels.json").read_text())
         ids = [json.loads(line)["id"] for line in (corpus / "records.jsonl").open(encoding="utf-8")]
         truth = [truth_map[i] for i in ids]

@@ -164,6 +164,22 @@ def generate(docs: int, seed: int, base: str, max_copies: int = 6) -> tuple[list
     return records, labels
 
 
+def write_corpus(folder: Path, records: list[dict], labels: dict[str, str]) -> None:
+    """``records.jsonl`` and ``labels.json`` in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "records.jsonl").open("w", encoding="utf-8") as f:
+        f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    (folder / "labels.json").write_text(json.dumps(labels), encoding="utf-8")
+
+
+def cached_corpus(size: int, base: str, data: Path, seed: int = 1) -> Path:
+    """The folder of a generated corpus under ``data``, generated on first use."""
+    folder = data / (f"wire-{size}" if base == "reuters" else f"wire-{base}-{size}")
+    if not (folder / "labels.json").exists():
+        write_corpus(folder, *generate(size, seed=seed, base=base))
+    return folder
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=10_000, help="number of records (default 10000)")
@@ -172,11 +188,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     args = parser.parse_args()
     records, labels = generate(args.docs, args.seed, args.base)
-    args.out.mkdir(parents=True, exist_ok=True)
-    with (args.out / "records.jsonl").open("w", encoding="utf-8") as f:
-        for r in records:
-            f.write(json.dumps(r, ensure_ascii=False) + "\n")
-    (args.out / "labels.json").write_text(json.dumps(labels), encoding="utf-8")
+    write_corpus(args.out, records, labels)
     stories = len(set(labels.values()))
     print(f"wrote {len(records)} records of {stories} stories to {args.out}")
     return 0

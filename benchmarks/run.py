@@ -31,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import bench_dedup  # noqa: E402
-from generate import generate  # noqa: E402
+from generate import cached_corpus  # noqa: E402
 from newsdedup.evaluate import pair_scores  # noqa: E402
 
 RESULTS = HERE / "results"
@@ -49,14 +49,7 @@ def set_folders(results: Path, data: Path) -> None:
 
 
 def corpus(size: int, base: str) -> Path:
-    folder = DATA / (f"wire-{size}" if base == "reuters" else f"wire-{base}-{size}")
-    if not (folder / "labels.json").exists():
-        records, labels = generate(size, seed=1, base=base)
-        folder.mkdir(parents=True, exist_ok=True)
-        with (folder / "records.jsonl").open("w", encoding="utf-8") as f:
-            f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-        (folder / "labels.json").write_text(json.dumps(labels))
-    return folder
+    return cached_corpus(size, base, DATA)
 
 
 def truth_of(folder: Path) -> list[str]:
