@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 import newsdedup
 from newsdedup import Cleaner, CleanResult, apply_edits, clean, map_offset
+from newsdedup.clean import FIXES, TRIGGERS, triggers_in
 
 # Text made of the pieces real scrapes are made of, so properties meet the rules, not just noise.
 PIECES = [
@@ -153,3 +154,27 @@ def test_never_adds_content(text):
 def test_reflowed_paragraphs_get_a_blank_line():
     r = clean(WRAPPED)
     assert r.text.count("\n\n") == 1 and "\n" not in r.text.replace("\n\n", "")
+
+
+_FIX = dict(FIXES)
+
+
+@pytest.mark.parametrize("name", sorted(TRIGGERS))
+@given(text=wire_text)
+def test_a_fix_without_its_triggers_has_nothing_to_do(name, text):
+    """The cleaner skips a fix when the text holds none of its trigger characters: that is only
+    right if the fix would have made no edit there."""
+    text = "".join(c for c in text if c not in TRIGGERS[name])
+    assert _FIX[name](text) == []
+
+
+@given(st.text())
+def test_triggers_in_finds_exactly_the_trigger_characters(text):
+    assert triggers_in(text) == set(text) & set("".join(TRIGGERS.values()))
+
+
+def test_edits_are_combined_when_read_and_equal_an_eager_record():
+    r = clean("Share\nIt&#39;s  itâ€™s\nhere.")
+    assert r == clean("Share\nIt&#39;s  itâ€™s\nhere.")
+    assert CleanResult(text=r.text, fingerprint=r.fingerprint, edits=r.edits, meta=r.meta) == r
+    assert apply_edits("Share\nIt&#39;s  itâ€™s\nhere.", r.edits) == r.text

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -17,6 +19,7 @@ from .fingerprint import WireMeta, make_fingerprint
 
 __all__ = [
     "FIXES",
+    "TRIGGERS",
     "CleanOptions",
     "CleanResult",
     "Cleaner",
@@ -25,6 +28,7 @@ __all__ = [
     "apply_edits",
     "clean",
     "map_offset",
+    "triggers_in",
 ]
 
 Fix = Callable[..., list[Edit]]
@@ -56,7 +60,44 @@ FIXES: tuple[tuple[str, Fix], ...] = (
     ("structure.blank_lines", structure.fix_blank_lines),
 )
 
+
+def _chars(first: int, stop: int) -> str:
+    return "".join(map(chr, range(first, stop)))
+
+
+#: The characters without which a fix has nothing to do: a text holding none of a fix's triggers
+#: skips it (one scan of the text finds which triggers it holds; tests/test_clean.py checks that
+#: each fix makes no edit on text without them). Fixes not named here judge for themselves.
+TRIGGERS: dict[str, str] = {
+    "structure.line_breaks": "\r\x0b\x0c\u2028\u2029",
+    "unicode.terminal_escapes": "\x1b",
+    "unicode.control_chars": _chars(0x00, 0x09) + _chars(0x0B, 0x20) + "\x7f" + _chars(0xFFF9, 0xFFFD),
+    "markup.entities": "&",
+    "markup.broken_entities": ";",
+    "markup.tags": "<",
+    "unicode.invisible": "\u00ad\u200b\u2060\ufeff",
+    "unicode.spaces": "\xa0\u1680" + _chars(0x2000, 0x200B) + "\u202f\u205f\u3000",
+    "boilerplate.newsapi_chars": "[",
+    "boilerplate.email_protected": "[",
+}
+_ALL_TRIGGERS = "".join(sorted(set("".join(TRIGGERS.values()))))
+_ASCII_UNTRIGGERED = bytes(c for c in range(128) if chr(c) not in _ALL_TRIGGERS)
+_TRIGGER = re.compile("[" + re.escape(_ALL_TRIGGERS) + "]")
+
+
+def triggers_in(text: str) -> set[str]:
+    """The trigger characters (see :data:`TRIGGERS`) that ``text`` holds, in one scan.
+
+    >>> sorted(triggers_in("Fish &amp; chips;\\r\\n"))
+    ['\\r', '&', ';']
+    """
+    if text.isascii():  # the byte translation is the fastest scan there is for ASCII
+        return set(text.encode("ascii").translate(None, _ASCII_UNTRIGGERED).decode("ascii"))
+    return set(_TRIGGER.findall(text))
+
+
 _MARKUP = ("markup.entities", "markup.broken_entities", "markup.tags")
+_MARKUP_TRIGGERS = "&;<"
 _MAX_ROUNDS = 8
 
 
@@ -75,19 +116,43 @@ class CleanOptions:
         return name not in self.disable and family not in self.disable
 
 
+class _Edits:
+    """The ``edits`` field of :class:`CleanResult`: combined from the cleaning's log when first read."""
+
+    def __get__(self, obj: object, owner: type | None = None) -> tuple[Edit, ...]:
+        if obj is None:
+            return ()  # the field's default
+        value = obj.__dict__["_edits"]
+        if isinstance(value, EditLog):
+            value = tuple(value.edits)
+            obj.__dict__["_edits"] = value
+        return value
+
+    def __set__(self, obj: object, value: tuple[Edit, ...]) -> None:
+        obj.__dict__["_edits"] = tuple(value)
+
+
 @dataclass(frozen=True)
 class CleanResult:
     """What :func:`clean` made of one text.
 
     ``text`` is the faithful clean text; ``fingerprint`` the folded text used for matching;
-    ``edits`` every change, as spans of the original (``apply_edits(original, edits) == text``);
-    ``meta`` the wire attribution (agency, place, bylines, credits) found in the text.
+    ``edits`` every change, as spans of the original (``apply_edits(original, edits) == text``),
+    worked out when first read (matching never reads them); ``meta`` the wire attribution
+    (agency, place, bylines, credits) found in the text.
     """
 
     text: str
     fingerprint: str
-    edits: tuple[Edit, ...] = ()
+    edits: tuple[Edit, ...] = _Edits()  # type: ignore[assignment]
     meta: WireMeta = field(default_factory=WireMeta)
+
+    @classmethod
+    def _from_log(cls, log: EditLog, fingerprint: str, meta: WireMeta) -> CleanResult:
+        # Skips the frozen __init__ (a setattr per field) and leaves the edits to be combined.
+        result = object.__new__(cls)
+        result.__dict__.update(text=log.text, fingerprint=fingerprint, meta=meta, _edits=log)
+        return result
 
     @property
     def changed(self) -> bool:
@@ -118,21 +183,27 @@ class Cleaner:
         if unknown:
             raise ValueError(f"unknown cleaning rule(s) {sorted(unknown)}; known: {sorted(known)}")
         self._line_rules = tuple(r for r in boilerplate.RULES if self.options.enabled(r.name))
-        self._fixes: list[tuple[str, Fix]] = []
-        for name, fix in FIXES:
-            if name == "boilerplate.lines":
-                if self._line_rules:
-                    rules = self._line_rules
-                    self._fixes.append(
-                        (name, lambda t, rules=rules: boilerplate.fix_boilerplate_lines(t, rules))
-                    )
-            elif self.options.enabled(name):
-                self._fixes.append((name, fix))
-        self._markup_fixes = [(name, fix) for name, fix in self._fixes if name in _MARKUP]
         # Lines hard wraps keep apart: what the one-line rules would remove. Cookie notices span
         # lines, so they are re-flowed first and recognised whole.
         guard = tuple(r for r in self._line_rules if r.name != "boilerplate.cookie")
         self._standalone = _rule_name_of(guard) if guard else None
+        # The steps of a round: (name, fix, triggers); the markup fixes are one step, "markup".
+        self._steps: list[tuple[str, Fix, frozenset[str] | None]] = []
+        self._markup_fixes = [(n, fix) for n, fix in FIXES if n in _MARKUP and self.options.enabled(n)]
+        for name, fix in FIXES:
+            if name == "boilerplate.lines":
+                if self._line_rules:
+                    lines = functools.partial(boilerplate.fix_boilerplate_lines, rules=self._line_rules)
+                    self._steps.append((name, lines, None))
+            elif name == "structure.hard_wraps":
+                if self.options.enabled(name):
+                    self._steps.append((name, functools.partial(fix, standalone=self._standalone), None))
+            elif name in _MARKUP:
+                if self._markup_fixes and name == _MARKUP[0]:
+                    self._steps.append(("markup", self._markup, frozenset(_MARKUP_TRIGGERS)))
+            elif self.options.enabled(name):
+                triggers = TRIGGERS.get(name)
+                self._steps.append((name, fix, None if triggers is None else frozenset(triggers)))
 
     def clean(self, text: str, title: str | None = None) -> CleanResult:
         """Clean one text; ``title`` (the headline) lets a repeated headline be removed.
@@ -150,27 +221,31 @@ class Cleaner:
             if not self._round(log, title) or log.text == before:
                 break
         fingerprint, meta = make_fingerprint(log.text)
-        return CleanResult(text=log.text, fingerprint=fingerprint, edits=tuple(log.edits), meta=meta)
+        return CleanResult._from_log(log, fingerprint, meta)
 
     def _round(self, log: EditLog, title: str | None) -> bool:
         """Every fix once; True when the text looked like it needed a mojibake repair."""
-        markup_done = False
         flagged = False
-        for name, fix in self._fixes:
-            if name in _MARKUP:
-                if not markup_done:
-                    self._markup(log)
-                    markup_done = True
+        present = triggers_in(log.text)
+        for name, fix, triggers in self._steps:
+            if triggers is not None and present.isdisjoint(triggers):
+                continue
+            text = log.text
+            if name == "markup":
+                fix(log)
+                if log.text is not text:  # decoding can write any character
+                    present = triggers_in(log.text)
             elif name == "unicode.mojibake":
-                flagged = not log.text.isascii() and unicode.needs_repair(log.text)
+                flagged = not text.isascii() and unicode.needs_repair(text)
                 if flagged:
-                    log.run(name, unicode.repair_lines)
+                    log.apply(name, unicode.repair_lines(text))
+                    if log.text is not text:
+                        present = triggers_in(log.text)
             elif name == "structure.repeated_headline":
-                log.run(name, lambda t, fix=fix: fix(t, title))
-            elif name == "structure.hard_wraps":
-                log.run(name, lambda t, fix=fix: fix(t, self._standalone))
+                if title:
+                    log.apply(name, fix(text, title))
             else:
-                log.run(name, fix)
+                log.apply(name, fix(text))
         return flagged
 
     def _markup(self, log: EditLog) -> None:
@@ -178,7 +253,7 @@ class Cleaner:
         for _ in range(_MAX_ROUNDS):
             before = log.text
             for name, fix in self._markup_fixes:
-                log.run(name, fix)
+                log.apply(name, fix(log.text))
             if log.text == before:
                 break
 

@@ -17,7 +17,7 @@ import bisect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Edit", "EditLog", "apply_edits", "describe_edits", "map_offset"]
+__all__ = ["Edit", "EditLog", "apply_edits", "combine", "describe_edits", "map_offset"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,23 +112,37 @@ def _join_rules(rules: Iterable[str]) -> str:
 class EditLog:
     """The current text of a document plus the edits (original coordinates) that made it.
 
+    Each fix's edits are kept as it made them, in the coordinates of the text it saw; they are
+    combined into edits of the original text only when :attr:`edits` is read. Cleaning for
+    matching never reads them, so it never pays for combining them.
+
     >>> log = EditLog("It&#39;s  here")
     >>> log.apply("markup.entities", [Edit("markup.entities", 2, 7, "'")])
     >>> log.text, log.edits[0].start, log.edits[0].end
     ("It's  here", 2, 7)
     """
 
-    __slots__ = ("_edits", "original", "text")
+    __slots__ = ("_combined", "_stages", "original", "text")
 
     def __init__(self, original: str) -> None:
         self.original = original
         self.text = original
-        self._edits: list[Edit] = []
+        self._stages: list[tuple[str, Sequence[Edit]]] = []
+        self._combined: list[Edit] = []
 
     @property
     def edits(self) -> list[Edit]:
         """The combined edits, sorted, in the original text's coordinates."""
-        return list(self._edits)
+        if self._stages:
+            # The stages were made one after another: rebuild each one's input text on the way.
+            current = self.original if not self._combined else apply_edits(self.original, self._combined)
+            combined = self._combined
+            for rule, new in self._stages:
+                combined = combine(self.original, current, combined, rule, new)
+                current = apply_edits(current, new)
+            self._combined = combined
+            self._stages = []
+        return list(self._combined)
 
     def run(self, rule: str, fix: Callable[[str], list[Edit]]) -> None:
         """Run one fix on the current text and record what it changed."""
@@ -136,71 +150,78 @@ class EditLog:
 
     def apply(self, rule: str, new: Sequence[Edit]) -> None:
         """Apply ``new`` (sorted, non-overlapping, in current-text coordinates)."""
-        if not new:
-            return
-        new = [e for e in new if self.text[e.start : e.end] != e.replacement]
-        if not new:
-            return
-        old = self._edits
-        # Where each old edit's replacement stands in the current text.
-        cur_starts: list[int] = []
-        cur_ends: list[int] = []
-        shift = 0
-        for e in old:
-            cur_starts.append(e.start + shift)
-            cur_ends.append(e.start + shift + len(e.replacement))
-            shift += len(e.replacement) - (e.end - e.start)
+        if new:
+            self._stages.append((rule, new))
+            self.text = apply_edits(self.text, new)
 
-        def to_original(pos: int) -> int:
-            """Map a current position that no old edit touches to the original text."""
-            n = bisect.bisect_right(cur_ends, pos)
-            return pos if n == 0 else old[n - 1].end + (pos - cur_ends[n - 1])
 
-        merged: list[Edit] = []
-        used_old: set[int] = set()
-        i = 0
-        n_old = len(old)
-        while i < len(new):
-            first = new[i]
-            g_start, g_end = first.start, first.end
-            j = i + 1
-            lo = hi = bisect.bisect_left(cur_ends, g_start)
-            if (j == len(new) or new[j].start > g_end) and (hi == n_old or cur_starts[hi] > g_end):
-                # The common case: one edit in text no earlier edit touched, a plain shift away.
-                o_start = g_start if lo == 0 else old[lo - 1].end + (g_start - cur_ends[lo - 1])
-                merged.append(
-                    first
-                    if first.rule and o_start == g_start
-                    else Edit(first.rule or rule, o_start, o_start + (g_end - g_start), first.replacement)
-                )
-                i = j
-                continue
-            # Grow a group: new edits that overlap, and old edits that touch it (closed interval).
-            while True:
-                while j < len(new) and new[j].start <= g_end:
-                    g_end = max(g_end, new[j].end)
-                    j += 1
-                grew = False
-                while hi < n_old and cur_starts[hi] <= g_end:
-                    g_start = min(g_start, cur_starts[hi])
-                    if cur_ends[hi] > g_end:
-                        g_end = cur_ends[hi]
-                        grew = True
-                    hi += 1
-                if not grew:
-                    break
-            group_old = range(lo, hi)
-            o_start = old[lo].start if hi > lo and cur_starts[lo] == g_start else to_original(g_start)
-            o_end = old[hi - 1].end if hi > lo and cur_ends[hi - 1] == g_end else to_original(g_end)
-            replacement = apply_edits_window(self.text, g_start, g_end, new[i:j])
-            if self.original[o_start:o_end] != replacement:  # a later fix may undo an earlier one
-                rules = [old[k].rule for k in group_old] + [e.rule or rule for e in new[i:j]]
-                merged.append(Edit(_join_rules(rules), o_start, o_end, replacement))
-            used_old.update(group_old)
+def combine(original: str, text: str, old: list[Edit], rule: str, new: Sequence[Edit]) -> list[Edit]:
+    """Edits of ``original`` that make what ``new`` (edits of ``text``) makes of ``text``.
+
+    ``old`` are the edits (of ``original``) that made ``text``. A new edit that touches text an
+    old one wrote, or lies right beside it, is merged with it into one edit naming both rules.
+    """
+    new = [e for e in new if text[e.start : e.end] != e.replacement]
+    if not new:
+        return old
+    # Where each old edit's replacement stands in the current text.
+    cur_starts: list[int] = []
+    cur_ends: list[int] = []
+    shift = 0
+    for e in old:
+        cur_starts.append(e.start + shift)
+        cur_ends.append(e.start + shift + len(e.replacement))
+        shift += len(e.replacement) - (e.end - e.start)
+
+    def to_original(pos: int) -> int:
+        """Map a current position that no old edit touches to the original text."""
+        n = bisect.bisect_right(cur_ends, pos)
+        return pos if n == 0 else old[n - 1].end + (pos - cur_ends[n - 1])
+
+    merged: list[Edit] = []
+    used_old: set[int] = set()
+    i = 0
+    n_old = len(old)
+    while i < len(new):
+        first = new[i]
+        g_start, g_end = first.start, first.end
+        j = i + 1
+        lo = hi = bisect.bisect_left(cur_ends, g_start)
+        if (j == len(new) or new[j].start > g_end) and (hi == n_old or cur_starts[hi] > g_end):
+            # The common case: one edit in text no earlier edit touched, a plain shift away.
+            o_start = g_start if lo == 0 else old[lo - 1].end + (g_start - cur_ends[lo - 1])
+            merged.append(
+                first
+                if first.rule and o_start == g_start
+                else Edit(first.rule or rule, o_start, o_start + (g_end - g_start), first.replacement)
+            )
             i = j
-        kept = [e for k, e in enumerate(old) if k not in used_old] if used_old else old
-        self._edits = sorted(kept + merged, key=_span) if kept else merged
-        self.text = apply_edits(self.text, new)
+            continue
+        # Grow a group: new edits that overlap, and old edits that touch it (closed interval).
+        while True:
+            while j < len(new) and new[j].start <= g_end:
+                g_end = max(g_end, new[j].end)
+                j += 1
+            grew = False
+            while hi < n_old and cur_starts[hi] <= g_end:
+                g_start = min(g_start, cur_starts[hi])
+                if cur_ends[hi] > g_end:
+                    g_end = cur_ends[hi]
+                    grew = True
+                hi += 1
+            if not grew:
+                break
+        group_old = range(lo, hi)
+        o_start = old[lo].start if hi > lo and cur_starts[lo] == g_start else to_original(g_start)
+        o_end = old[hi - 1].end if hi > lo and cur_ends[hi - 1] == g_end else to_original(g_end)
+        replacement = apply_edits_window(text, g_start, g_end, new[i:j])
+        if original[o_start:o_end] != replacement:  # a later fix may undo an earlier one
+            rules = [old[k].rule for k in group_old] + [e.rule or rule for e in new[i:j]]
+            merged.append(Edit(_join_rules(rules), o_start, o_end, replacement))
+        used_old.update(group_old)
+        i = j
+    kept = [e for k, e in enumerate(old) if k not in used_old] if used_old else old
+    return sorted(kept + merged, key=_span) if kept else merged
 
 
 def _span(e: Edit) -> tuple[int, int]:
