@@ -1,7 +1,9 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsdedup import clean
-from newsdedup.clean.boilerplate import RULES
+from newsdedup.clean.boilerplate import _TRIM, RULES, matching_rule, rule_lines
 
 BODY = "The council approved the budget on Monday after a long debate."
 
@@ -89,3 +91,67 @@ def test_runs_of_x_are_not_the_x_share_button():
     for line in ["xx", "xxx", "x" * 70, "XX marks the spot"]:
         assert clean(line).text == line
     assert clean("Story\nX\nmore").text == "Story\nmore"
+
+
+def _reference_rule(line: str):
+    """What matching_rule must return: the first rule whose pattern matches the trimmed line, no filter."""
+    core = line.strip(_TRIM)
+    for rule in RULES:
+        if core and len(core) <= rule.max_len and rule.pattern.fullmatch(core):
+            return rule
+    return None
+
+
+_LINE_PIECES = [
+    *(w for ok, _ in CASES.values() for w in ok),
+    *(w for _, keep in CASES.values() for w in keep),
+    "(",
+    ")",
+    "[",
+    "]",
+    "- ",
+    " ",
+    "/",
+    " via ",
+    "AP",
+    "Reuters",
+    "12 ",
+    "comments",
+    "Get our ",
+    "Join",
+    "newsletter",
+    ": ",
+    "•",
+    "Photo",
+    "credit",
+    "ad_1",
+]
+
+
+@settings(max_examples=400)
+@given(st.lists(st.one_of(st.sampled_from(_LINE_PIECES), st.text(max_size=4)), max_size=6).map("".join))
+def test_cheap_filters_never_hide_a_match(line):
+    """The prefixes, keywords and suffixes only skip work: a line gets the rule its pattern gives,
+    whether it is judged alone or found in a text."""
+    line = line.replace("\n", " ")
+    expected = _reference_rule(line)
+    assert matching_rule(line) is expected
+    found = [rule for _, _, rule in rule_lines("Body text here.\n" + line + "\nMore text.")]
+    assert found == ([expected] if expected else [])
+
+
+_VARIANTS = [
+    v
+    for w in [
+        *(w for ok, _ in CASES.values() for w in ok),
+        "Credit: Ann Lee",
+        "12 comments",
+        "Get our weekly newsletter",
+    ]
+    for v in (w, w.upper(), f"({w})", f"[{w}]", f"- {w} -", f"• {w}", f"( {w}", f"{w}.")
+]
+
+
+@pytest.mark.parametrize("line", _VARIANTS)
+def test_cheap_filters_never_hide_a_match_of_the_written_cases(line):
+    assert matching_rule(line) is _reference_rule(line)

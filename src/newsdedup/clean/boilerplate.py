@@ -33,9 +33,12 @@ __all__ = [
 class LineRule:
     """A named whole-line boilerplate rule.
 
-    ``max_len`` keeps long prose lines out of reach. ``prefixes`` and ``keywords`` (lower case)
-    are a cheap filter that must let every line the pattern matches through: the pattern is tried
-    only on a line that starts with one of the prefixes or contains one of the keywords.
+    ``max_len`` keeps long prose lines out of reach. ``prefixes``, ``keywords`` and ``suffixes``
+    (lower case) are a cheap filter that must let every line the pattern matches through: the
+    pattern is tried only on a line that starts with one of the prefixes (after any of the
+    ``lead`` characters and spaces), contains one of the keywords, or ends with one of the
+    suffixes (before any ``)``). A line matched by its suffix holds one of ``suffix_marks``,
+    which is how such lines are found in a text.
     """
 
     name: str
@@ -44,11 +47,21 @@ class LineRule:
     max_len: int = 120
     prefixes: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
+    lead: str = ""
+    suffixes: tuple[str, ...] = ()
+    suffix_marks: tuple[str, ...] = ()
+
+    def may_match(self, lowered: str) -> bool:
+        """The cheap filter, on the trimmed, lower-cased line."""
+        head = lowered.lstrip(self.lead).lstrip() if self.lead else lowered
+        return (
+            head.startswith(self.prefixes)
+            or (bool(self.keywords) and any(k in lowered for k in self.keywords))
+            or (bool(self.suffixes) and lowered.rstrip(")").endswith(self.suffixes))
+        )
 
     def matches(self, line: str, lowered: str) -> bool:
-        if len(line) > self.max_len:
-            return False
-        if not (lowered.startswith(self.prefixes) or any(k in lowered for k in self.keywords)):
+        if len(line) > self.max_len or not self.may_match(lowered):
             return False
         return self.pattern.fullmatch(line, timeout=TIMEOUT) is not None
 
@@ -61,9 +74,12 @@ def _rule(
     max_len: int = 120,
     prefixes: tuple[str, ...] = (),
     keywords: tuple[str, ...] = (),
+    lead: str = "",
+    suffixes: tuple[str, ...] = (),
+    suffix_marks: tuple[str, ...] = (),
 ) -> LineRule:
-    flags = regex.IGNORECASE
-    return LineRule(name, description, regex.compile(pattern, flags=flags), max_len, prefixes, keywords)
+    compiled = regex.compile(pattern, flags=regex.IGNORECASE)
+    return LineRule(name, description, compiled, max_len, prefixes, keywords, lead, suffixes, suffix_marks)
 
 
 _SOCIAL = r"(?:facebook|twitter|x\b|linkedin|whatsapp|telegram|reddit|pinterest|e-?mail|messenger|flipboard)"
@@ -94,21 +110,37 @@ _WIDGET_WORDS = (
     "listen",
 )
 
+_PHOTO_AGENCIES = (
+    "getty images",
+    "reuters",
+    "ap photo",
+    "ap",
+    "afp",
+    "epa",
+    "shutterstock",
+    "alamy",
+    "bloomberg",
+    "pa images",
+    "pa wire",
+    "xinhua",
+    "anadolu",
+)
+
 RULES: tuple[LineRule, ...] = (
     _rule(
         "boilerplate.share",
         "Share, social and print widgets: 'Share', 'Share this article', 'Facebook Twitter Email'.",
         rf"{_WIDGET}(?:\s*[|/·•,]?\s*{_WIDGET})*\s*:?",
-        prefixes=(*_WIDGET_WORDS, *"0123456789"),
+        prefixes=_WIDGET_WORDS,
+        keywords=("comment",),  # "12 comments"
     ),
     _rule(
         "boilerplate.advertisement",
         "Ad slots in several languages, alone on a line: 'Advertisement', '- ADVERTISEMENT -', 'Anzeige'.",
         r"[-–—\[(]*\s*(?:advertisement|advertisment|advertising|sponsored(?: content)?|anzeige|werbung"
         r"|publicidad|publicité|pubblicità|reklama|reclame|advertentie|annons)\s*[-–—\])]*",
+        lead="-–—[(",
         prefixes=(
-            "[",
-            "(",
             "advert",
             "sponsored",
             "anzeige",
@@ -135,7 +167,8 @@ RULES: tuple[LineRule, ...] = (
         r"|(?:sign up|subscribe)(?: now| today| here)?|get (?:our|the) .{0,40}newsletter"
         r"|.{0,60}newsletters?\s*:?\s*sign up.{0,40})[.!]?",
         max_len=160,
-        keywords=("sign up", "subscribe", "register", "join", "newsletter"),
+        prefixes=("sign up", "subscribe", "register", "join", "get our", "get the"),
+        keywords=("newsletter",),
     ),
     _rule(
         "boilerplate.cookie",
@@ -181,9 +214,11 @@ RULES: tuple[LineRule, ...] = (
         "Photo captions' credit lines: 'Photo: Jane Roe/Reuters', '(Image credit: Getty Images)'.",
         r"\(?(?:(?:file )?photo|image|picture|pictured|credit|photograph)(?: credit| by)?"
         r"\s*[:/]\s*[^.!?]{1,80}\)?"
-        r"|\(?[\p{L}.' -]{1,50}(?:/|\bvia\b)\s*(?:getty images|reuters|ap(?: photo)?|afp|epa|shutterstock"
-        r"|alamy|bloomberg|pa images|pa wire|xinhua|anadolu)\)?",
-        keywords=("photo", "image", "picture", "credit", "/", "via"),
+        r"|\(?[\p{L}.' -]{1,50}(?:/|\bvia\b)\s*(?:" + "|".join(_PHOTO_AGENCIES) + r")\)?",
+        lead="(",
+        prefixes=("file photo", "photo", "image", "picture", "credit"),
+        suffixes=_PHOTO_AGENCIES,
+        suffix_marks=("/", "via"),
     ),
 )
 
@@ -193,7 +228,9 @@ _TRIM = " \t•·|>»›-–—*"
 
 _MAX_LEN = max(r.max_len for r in RULES)
 _ALL_PREFIXES = tuple(sorted({p for r in RULES for p in r.prefixes}))
-_ALL_KEYWORDS = tuple(sorted({k for r in RULES for k in r.keywords}))
+_ALL_LEADS = "".join(sorted({c for r in RULES for c in r.lead}))
+# What a candidate line holds anywhere: a keyword, or the mark of a line a suffix matches.
+_ALL_KEYWORDS = tuple(sorted({k for r in RULES for k in (*r.keywords, *r.suffix_marks)}))
 _ANY_KEYWORD = re.compile("|".join(map(re.escape, _ALL_KEYWORDS)))
 
 
@@ -203,7 +240,11 @@ def matching_rule(line: str, rules: tuple[LineRule, ...] = RULES) -> LineRule | 
     if not core or len(core) > _MAX_LEN:
         return None
     lowered = core.lower()
-    if not (lowered.startswith(_ALL_PREFIXES) or _ANY_KEYWORD.search(lowered)):
+    if not (
+        lowered.startswith(_ALL_PREFIXES)
+        or lowered.lstrip(_ALL_LEADS).lstrip().startswith(_ALL_PREFIXES)
+        or _ANY_KEYWORD.search(lowered)
+    ):
         return None
     for rule in rules:
         if rule.matches(core, lowered):
@@ -212,7 +253,9 @@ def matching_rule(line: str, rules: tuple[LineRule, ...] = RULES) -> LineRule | 
 
 
 # What a line that some rule matches may start with (after bullets and spaces): see lines_that_may_match.
-_RULE_START = re.compile("\\n[" + re.escape(_TRIM) + "]*" + word_union(_ALL_PREFIXES))
+_RULE_START = re.compile(
+    "\\n[" + re.escape(_TRIM) + "]*[" + re.escape(_ALL_LEADS) + "]*[^\\S\\n]*" + word_union(_ALL_PREFIXES)
+)
 
 
 def rule_lines(text: str, rules: tuple[LineRule, ...] = RULES) -> Iterator[tuple[int, int, LineRule]]:
