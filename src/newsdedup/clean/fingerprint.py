@@ -81,6 +81,8 @@ _DATELINE_AGENCY = regex.compile(
     rf"\s*\((?P<agency>(?i:{_AGENCY}))\){_DASH}",
     flags=0,
 )
+# What an agency dateline holds: a cheap search before the full pattern.
+_AGENCY_IN_PARENS = re.compile(rf"\((?:{_AGENCY})\)", flags=re.IGNORECASE)
 # "WASHINGTON —" / "NEW YORK, March 3 —": an all-capitals place and a dash, no agency.
 _DATELINE_CAPS = regex.compile(
     r"(?P<place>\p{Lu}{2,}(?:[ .'-]+\p{Lu}{2,}){0,3}(?:,\s*[\p{L}.' ]{1,30}?)?(?:,\s*\p{L}+\.?\s+\d{1,2})?)"
@@ -133,7 +135,14 @@ _CREDIT_STARTS = (
 
 def _might_be_copyright(line: str) -> bool:
     low = line.lower()
-    return any(k in low for k in ("copyright", "©", "(c)", "copr.", "all rights reserved", "may not be"))
+    return (
+        "copyright" in low
+        or "©" in low
+        or "(c)" in low
+        or "copr." in low
+        or "all rights reserved" in low
+        or "may not be" in low
+    )
 
 
 # A separator between digits; the lookbehind comes after the class, so the search skips ahead
@@ -158,6 +167,7 @@ class _FoldTable(dict):
 
 
 _APOSTROPHES = "'’ʼ‘`´"
+_SPACE_RUN = re.compile("  +")
 _FOLD = _FoldTable()
 
 
@@ -180,7 +190,8 @@ def fold(text: str) -> str:
     text = text.casefold()
     if "." in text or "," in text:
         text = _DIGIT_SEP.sub("", text)
-    return " ".join(text.translate(_FOLD).split())
+    # Folding leaves no whitespace but spaces, so collapsing runs of two or more is enough.
+    return _SPACE_RUN.sub(" ", text.translate(_FOLD)).strip(" ")
 
 
 # Where a residue line may start: a superset of the lines the per-line patterns below can match,
@@ -228,7 +239,7 @@ class _Residue:
     def dateline(self, line: str) -> int:
         """How many characters of a body line's start are a dateline (0 when none)."""
         # Cheap tests first: an agency dateline has a "(", a capitals one starts with two capitals.
-        m = "(" in line and _DATELINE_AGENCY.match(line, timeout=TIMEOUT)
+        m = "(" in line and _AGENCY_IN_PARENS.search(line) and _DATELINE_AGENCY.match(line, timeout=TIMEOUT)
         if not m and line[:2].isupper() and line[:2].isalpha():
             m = _DATELINE_CAPS.match(line, timeout=TIMEOUT)
         if not m:

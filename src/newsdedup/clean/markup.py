@@ -25,6 +25,7 @@ _ENTITY = regex.compile(r"&(?:amp;)*(#[0-9]{1,10};|#[xX][0-9a-fA-F]{1,8};|[A-Za-
 # scan, then judged by their neighbours (see fix_broken_entities).
 _BROKEN_REF = re.compile(r"#[0-9]{2,5};|(?:quot|amp|apos|lt|gt|nbsp);")
 _APOSTROPHE_REFS = ("#39;", "#146;", "#8217;")
+_NAMED_REFS = ("quot;", "amp;", "apos;", "lt;", "gt;", "nbsp;")
 
 
 def _decode(ref: str) -> str | None:
@@ -77,7 +78,7 @@ def fix_broken_entities(text: str) -> list[Edit]:
     there only where it comes in pairs, so "aliquot;" stays. Where the ampersand became a space
     inside a word ("Street #39;s" for "Street&#39;s"), the space goes too.
     """
-    if ";" not in text:
+    if ";" not in text or ("#" not in text and not any(ref in text for ref in _NAMED_REFS)):
         return []
     paired = text.count("quot;") >= 2
     edits = []

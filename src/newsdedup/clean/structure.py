@@ -4,7 +4,8 @@ and of whole paragraphs."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from itertools import accumulate
 
 import regex
 
@@ -111,51 +112,58 @@ def fix_hard_wraps(text: str, standalone: Callable[[str], dict[int, str]] | None
     """
     if text.count("\n") < MIN_WRAP_LINES - 1:
         return []
-    flagged = standalone(text) if standalone is not None else {}
+    flagged: dict[int, str] | None = None
     edits: list[Edit] = []
     words: set[str] | None = None
-    lines = text.split("\n")
-    starts = [0] * len(lines)
-    pos = 0
-    for k, line in enumerate(lines):
-        starts[k] = pos
-        pos += len(line) + 1
-    i = 0
-    n = len(lines)
-    while i < n:
-        if not lines[i].strip():
-            i += 1
+    for start, block in _blocks(text):
+        bodies = block.split("\n")
+        if len(bodies) < MIN_WRAP_LINES:
             continue
-        j = i
-        while j < n and lines[j].strip():
-            j += 1
-        lo, i = i, j
-        if j - lo < MIN_WRAP_LINES:
+        lens = list(map(len, bodies))
+        if max(lens) < MIN_WRAP_WIDTH:  # the widest prose line is no wider
             continue
-        bodies = lines[lo:j]
-        alone = [flagged.get(starts[k]) for k in range(lo, j)] if flagged else [None] * len(bodies)
-        prose = [b for b, a in zip(bodies, alone, strict=True) if a is None]
+        ends = list(accumulate(map((1).__add__, lens)))  # past each line's newline, from start
+        if flagged is None:
+            flagged = standalone(text) if standalone is not None else {}
+        alone: list[str | None] | None = None
+        if flagged:
+            alone = [flagged.get(start + e - n - 1) for e, n in zip(ends, lens, strict=True)]
+            if not any(alone):
+                alone = None
+        prose = bodies if alone is None else [b for b, a in zip(bodies, alone, strict=True) if a is None]
         if len(prose) < MIN_WRAP_LINES:
             continue
-        width = max(map(len, prose))
+        width = max(lens) if alone is None else max(map(len, prose))
         if width < MIN_WRAP_WIDTH:
             continue
-        full = [len(b) >= WRAP_FILL * width for b in bodies[:-1]]
+        fill = WRAP_FILL * width
+        full = [n >= fill for n in lens[:-1]]
         if sum(full) < WRAP_FILL * (len(prose) - 1):
             continue
-        if any(_LIST_ITEM.match(b) or _tabular(b) for b in prose):
+        if ("\t" in block or "  " in block or _LIST_ITEM_LINE.search(block)) and any(
+            _LIST_ITEM.match(b) or _tabular(b) for b in prose
+        ):
             continue
+        if alone is None and "-\n" not in block:
+            # Nothing to judge line by line: every break becomes a space or a paragraph break.
+            edits += [
+                Edit("structure.hard_wraps", start + e - 1, start + e, " " if f else "\n\n")
+                for e, f in zip(ends, full)
+            ]
+            continue
+        if alone is None:
+            alone = [None] * len(bodies)
         skip = -1
         for k in range(len(bodies) - 1):
             if k == skip:
                 continue
             line, nxt = bodies[k], bodies[k + 1]
-            newline = starts[lo + k] + len(line)
-            end = newline + 1
+            end = start + ends[k]
+            newline = end - 1
             rule = alone[k + 1]
             if full[k] and rule is not None and k + 2 < len(bodies) and alone[k + 2] is None:
                 # A widget line inside a wrapped sentence: it goes, and the sentence closes up.
-                edits.append(Edit(rule, newline, starts[lo + k + 2], " "))
+                edits.append(Edit(rule, newline, start + ends[k + 1], " "))
                 skip = k + 1
                 continue
             if not full[k] or alone[k] is not None or rule is not None:
@@ -176,6 +184,34 @@ def fix_hard_wraps(text: str, standalone: Callable[[str], dict[int, str]] | None
                         continue
             edits.append(Edit("structure.hard_wraps", newline, end, " "))
     return edits
+
+
+# A blank line (spaces only) and the breaks around it; a block is what lies between two of these.
+_BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")
+# _LIST_ITEM at the start of any line of a block (a fast test that no line is a list item).
+_LIST_ITEM_LINE = re.compile(r"^(?:[-*•·–—]|\d{1,3}[.)]|[a-z][.)])[^\S\n]", re.MULTILINE)
+
+
+def _blocks(text: str) -> Iterator[tuple[int, str]]:
+    """``(start, block)`` for each run of non-blank lines (a line of spaces only is blank)."""
+    pos = 0
+    for m in [*_BLANK_LINES.finditer(text), None]:
+        end = len(text) if m is None else m.start()
+        block = text[pos:end]
+        # Only the text's first and last blocks can begin or end with a blank line.
+        if block[:1].isspace() or block[-1:].isspace():
+            lines = block.split("\n")
+            lo, hi = 0, len(lines)
+            while lo < hi and not lines[lo].strip():
+                pos += len(lines[lo]) + 1
+                lo += 1
+            while hi > lo and not lines[hi - 1].strip():
+                hi -= 1
+            block = "\n".join(lines[lo:hi])
+        if block:
+            yield pos, block
+        if m is not None:
+            pos = m.end()
 
 
 _BLANK_RUN = re.compile(r"\n{3,}")  # a literal prefix: the search skips ahead (stdlib re, linear)
@@ -210,6 +246,8 @@ MIN_DISTANT_REPEAT = 200
 
 
 def _key(paragraph: str) -> str:
+    if paragraph.isprintable() and "  " not in paragraph and paragraph[:1] != " " and paragraph[-1:] != " ":
+        return paragraph  # already single-spaced: the common case, without splitting it into words
     return " ".join(paragraph.split())
 
 
@@ -219,20 +257,24 @@ def fix_repeated_paragraphs(text: str) -> list[Edit]:
     if "\n" not in text:
         return []
     edits = []
-    seen: set[str] = set()
-    previous = ""  # the last paragraph kept
+    seen: set[str] = set()  # the long paragraphs kept
+    previous = ""  # the last paragraph kept, when it is long enough to be repeated
     prev_end = 0  # end of the previous paragraph, where the break before this one starts
     pos = 0
     for sep in [*_PARAGRAPH_SPLIT.finditer(text), None]:
         end = len(text) if sep is None else sep.start()
-        key = _key(text[pos:end])
-        adjacent = key == previous and len(key) >= MIN_REPEATED_PARAGRAPH
-        if adjacent or (len(key) >= MIN_DISTANT_REPEAT and key in seen):
-            # A repeat is never the first paragraph, so a previous one has set prev_end.
-            edits.append(Edit("structure.repeated_paragraph", prev_end, end, ""))
+        if end - pos < MIN_REPEATED_PARAGRAPH:  # its key is no longer: it can be no repeat
+            previous = ""
         else:
-            seen.add(key)
-            previous = key
+            key = _key(text[pos:end])
+            adjacent = key == previous and len(key) >= MIN_REPEATED_PARAGRAPH
+            if adjacent or (len(key) >= MIN_DISTANT_REPEAT and key in seen):
+                # A repeat is never the first paragraph, so a previous one has set prev_end.
+                edits.append(Edit("structure.repeated_paragraph", prev_end, end, ""))
+            else:
+                if len(key) >= MIN_DISTANT_REPEAT:
+                    seen.add(key)
+                previous = key
         prev_end = end
         if sep is not None:
             pos = sep.end()
