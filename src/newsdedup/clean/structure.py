@@ -33,25 +33,36 @@ def fix_line_breaks(text: str) -> list[Edit]:
     return edits_from_matches(_BREAKS, text, "structure.line_breaks", "\n")
 
 
+# A line that starts, or ends, with a space or tab (the end found from its newline, a literal).
+_INDENTED = re.compile(r"\n[ \t]")
+_TRAILING = re.compile(r"\n(?<=[ \t]\n)")
+
+
 def fix_line_spaces(text: str) -> list[Edit]:
     """Strip spaces and tabs at the start and end of every line."""
     if not (" \n" in text or "\n " in text or "\t" in text or text[:1] == " " or text[-1:] == " "):
         return []
     rule = "structure.line_spaces"
+    # Only the lines that need it are looked at.
+    starts = {m.start() + 1 for m in _INDENTED.finditer(text)}
+    starts.update(text.rfind("\n", 0, m.start()) + 1 for m in _TRAILING.finditer(text))
+    if text[:1] in (" ", "\t"):
+        starts.add(0)
+    if text[-1:] in (" ", "\t"):
+        starts.add(text.rfind("\n") + 1)
     edits = []
-    pos = 0
-    for line in text.split("\n"):  # str methods per line beat a ^/$ regex scan of every space
-        if line and (line[0] in " \t" or line[-1] in " \t"):
-            left = len(line) - len(line.lstrip(" \t"))
-            if left == len(line):
+    for pos in sorted(starts):
+        nl = text.find("\n", pos)
+        line = text[pos:] if nl < 0 else text[pos:nl]
+        left = len(line) - len(line.lstrip(" \t"))
+        if left == len(line):
+            edits.append(Edit(rule, pos, pos + left, ""))
+        else:
+            if left:
                 edits.append(Edit(rule, pos, pos + left, ""))
-            else:
-                if left:
-                    edits.append(Edit(rule, pos, pos + left, ""))
-                right = len(line) - len(line.rstrip(" \t"))
-                if right:
-                    edits.append(Edit(rule, pos + len(line) - right, pos + len(line), ""))
-        pos += len(line) + 1
+            right = len(line) - len(line.rstrip(" \t"))
+            if right:
+                edits.append(Edit(rule, pos + len(line) - right, pos + len(line), ""))
     return edits
 
 
@@ -148,7 +159,7 @@ def fix_hard_wraps(text: str, standalone: Callable[[str], dict[int, str]] | None
             # Nothing to judge line by line: every break becomes a space or a paragraph break.
             edits += [
                 Edit("structure.hard_wraps", start + e - 1, start + e, " " if f else "\n\n")
-                for e, f in zip(ends, full)
+                for e, f in zip(ends, full, strict=False)  # full has no entry for the last line
             ]
             continue
         if alone is None:

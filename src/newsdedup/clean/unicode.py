@@ -52,10 +52,26 @@ _OTHER = regex.compile(r"[\x80-\x9f\ud800-\udfff]")
 _MAYBE_BAD = re.compile(r"[^\x00-\x7f]{2}|[\x80-\x9f]|[ÃÂ]\s|[Œœ](?![A-Za-z])")
 
 
+# The same test in the pieces a scan does fastest: a two-character class, then plain finds.
+_TWO_NON_ASCII = re.compile("[\x80-\U0010ffff][\x80-\U0010ffff]")
+
+
+def maybe_bad(text: str) -> bool:
+    """``_MAYBE_BAD.search(text)``, faster: the common alternative alone, the rare ones after a find."""
+    if _TWO_NON_ASCII.search(text) is not None:
+        return True
+    if not ("Ã" in text or "Â" in text or "Œ" in text or "œ" in text or _C1.search(text)):
+        return False
+    return _MAYBE_BAD.search(text) is not None
+
+
+_C1 = re.compile("[\x80-\x9f]")
+
+
 def needs_repair(text: str) -> bool:
     """Whether ftfy would find anything to do in ``text`` (cheap scans first, its detector last)."""
     return (
-        (_MAYBE_BAD.search(text) is not None and is_bad(text))
+        (maybe_bad(text) and is_bad(text))
         or _OTHER.search(text, timeout=TIMEOUT) is not None
         or not unicodedata.is_normalized("NFC", text)
     )
