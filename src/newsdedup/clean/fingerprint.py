@@ -169,6 +169,8 @@ class _FoldTable(dict):
 _APOSTROPHES = "'’ʼ‘`´"
 _SPACE_RUN = re.compile("  +")
 _FOLD = _FoldTable()
+# The non-ASCII characters of English news copy after NFKC: curly quotes, dashes, bullets.
+_TYPOGRAPHY = tuple((ch, _FOLD[ord(ch)] or "") for ch in "’‘”“—–»«•©®™€£°\u200e\u200f")
 
 
 #: Datelines are looked for only at the start of the first few paragraphs.
@@ -190,6 +192,12 @@ def fold(text: str) -> str:
     text = text.casefold()
     if "." in text or "," in text:
         text = _DIGIT_SEP.sub("", text)
+    if not text.isascii():
+        # Folded ahead of the table, typography alone no longer keeps str.translate off its
+        # fast ASCII path (the table gives these the same spaces and deletions).
+        for ch, folded in _TYPOGRAPHY:
+            if ch in text:
+                text = text.replace(ch, folded)
     # Folding leaves no whitespace but spaces, so collapsing runs of two or more is enough.
     return _SPACE_RUN.sub(" ", text.translate(_FOLD)).strip(" ")
 
