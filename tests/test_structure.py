@@ -1,4 +1,9 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
 from newsdedup import clean
+from newsdedup.clean.edits import Edit
+from newsdedup.clean.structure import fix_line_spaces
 
 PARA = "The storm brought down power lines across the northern districts overnight."
 
@@ -114,3 +119,26 @@ def test_widget_lines_inside_a_wrapped_block_are_kept_apart_and_removed():
     lines = WRAPPED.split("\n")
     raw = "\n".join([*lines[:2], "Advertisement", *lines[2:]])
     assert clean(raw).text == clean(WRAPPED).text
+
+
+def _line_spaces_reference(text: str) -> list[Edit]:
+    """fix_line_spaces written the plain way: each line, stripped at both ends."""
+    edits, pos = [], 0
+    for line in text.split("\n"):
+        core = line.strip(" \t")
+        left = len(line) - len(line.lstrip(" \t"))
+        if line and not core:
+            edits.append(Edit("structure.line_spaces", pos, pos + len(line), ""))
+        elif line:
+            if left:
+                edits.append(Edit("structure.line_spaces", pos, pos + left, ""))
+            right = len(line) - len(line.rstrip(" \t"))
+            if right:
+                edits.append(Edit("structure.line_spaces", pos + len(line) - right, pos + len(line), ""))
+        pos += len(line) + 1
+    return edits
+
+
+@given(st.text(alphabet=" \t\nab", max_size=40))
+def test_line_spaces_edits_equal_the_plain_per_line_form(text):
+    assert fix_line_spaces(text) == _line_spaces_reference(text)

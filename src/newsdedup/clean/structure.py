@@ -33,8 +33,8 @@ def fix_line_breaks(text: str) -> list[Edit]:
     return edits_from_matches(_BREAKS, text, "structure.line_breaks", "\n")
 
 
-# A line that starts, or ends, with a space or tab (the end found from its newline, a literal).
-_INDENTED = re.compile(r"\n[ \t]")
+# Spaces at a line's start; a line's end found from its newline (a literal the search skips to).
+_INDENT = re.compile(r"\n[ \t]+")
 _TRAILING = re.compile(r"\n(?<=[ \t]\n)")
 
 
@@ -43,27 +43,25 @@ def fix_line_spaces(text: str) -> list[Edit]:
     if not (" \n" in text or "\n " in text or "\t" in text or text[:1] == " " or text[-1:] == " "):
         return []
     rule = "structure.line_spaces"
-    # Only the lines that need it are looked at.
-    starts = {m.start() + 1 for m in _INDENTED.finditer(text)}
-    starts.update(text.rfind("\n", 0, m.start()) + 1 for m in _TRAILING.finditer(text))
+    # A line of spaces only goes in its leading edit.
+    edits = [Edit(rule, m.start() + 1, m.end(), "") for m in _INDENT.finditer(text)]
     if text[:1] in (" ", "\t"):
-        starts.add(0)
+        edits.insert(0, Edit(rule, 0, len(text) - len(text.lstrip(" \t")), ""))
+    ends = [m.start() for m in _TRAILING.finditer(text)]
     if text[-1:] in (" ", "\t"):
-        starts.add(text.rfind("\n") + 1)
-    edits = []
-    for pos in sorted(starts):
-        nl = text.find("\n", pos)
-        line = text[pos:] if nl < 0 else text[pos:nl]
-        left = len(line) - len(line.lstrip(" \t"))
-        if left == len(line):
-            edits.append(Edit(rule, pos, pos + left, ""))
-        else:
-            if left:
-                edits.append(Edit(rule, pos, pos + left, ""))
-            right = len(line) - len(line.rstrip(" \t"))
-            if right:
-                edits.append(Edit(rule, pos + len(line) - right, pos + len(line), ""))
-    return edits
+        ends.append(len(text))
+    trailing = []
+    for end in ends:
+        start = end - 1
+        while start > 0 and text[start - 1] in " \t":
+            start -= 1
+        if start > 0 and text[start - 1] != "\n":
+            trailing.append(Edit(rule, start, end, ""))
+    return sorted(edits + trailing, key=_start) if trailing else edits
+
+
+def _start(e: Edit) -> int:
+    return e.start
 
 
 _INNER_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
