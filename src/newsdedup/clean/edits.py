@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
 from typing import NamedTuple
 
-__all__ = ["Edit", "EditLog", "apply_edits", "combine", "describe_edits", "map_offset"]
+__all__ = ["Edit", "EditLog", "apply_edits", "combine", "describe_edits", "edits_of", "map_offset"]
 
 
 class Edit(NamedTuple):
@@ -37,6 +38,20 @@ class Edit(NamedTuple):
 
     def to_dict(self) -> dict[str, object]:
         return {"rule": self.rule, "start": self.start, "end": self.end, "replacement": self.replacement}
+
+
+_tuple_new = tuple.__new__
+
+
+def edits_of(
+    rule: str, starts: Iterable[int], ends: Iterable[int], replacements: Iterable[str]
+) -> list[Edit]:
+    """Many edits of one rule, made in one pass with no Python call per edit (as ``Edit._make``).
+
+    >>> edits_of("r", [0, 4], [1, 5], ["", " "])
+    [Edit(rule='r', start=0, end=1, replacement=''), Edit(rule='r', start=4, end=5, replacement=' ')]
+    """
+    return list(map(_tuple_new, repeat(Edit), zip(repeat(rule), starts, ends, replacements)))
 
 
 def apply_edits(text: str, edits: Sequence[Edit]) -> str:

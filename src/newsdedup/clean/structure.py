@@ -10,7 +10,7 @@ from itertools import accumulate
 import regex
 
 from ._regex import TIMEOUT, edits_from_matches, iter_lines, line_removal
-from .edits import Edit
+from .edits import Edit, edits_of
 
 __all__ = [
     "fix_blank_lines",
@@ -149,16 +149,16 @@ def fix_hard_wraps(text: str, standalone: Callable[[str], dict[int, str]] | None
         full = [n >= fill for n in lens[:-1]]
         if sum(full) < WRAP_FILL * (len(prose) - 1):
             continue
-        if ("\t" in block or "  " in block or _LIST_ITEM_LINE.search(block)) and any(
-            _LIST_ITEM.match(b) or _tabular(b) for b in prose
-        ):
+        if (
+            "\t" in block or "  " in block or _LIST_ITEM.match(block) or _LIST_ITEM_LINE.search(block)
+        ) and any(_LIST_ITEM.match(b) or _tabular(b) for b in prose):
             continue
         if alone is None and "-\n" not in block:
             # Nothing to judge line by line: every break becomes a space or a paragraph break.
-            edits += [
-                Edit("structure.hard_wraps", start + e - 1, start + e, " " if f else "\n\n")
-                for e, f in zip(ends, full, strict=False)  # full has no entry for the last line
-            ]
+            after = list(map(start.__add__, ends[:-1]))  # past each newline but the last line's
+            edits += edits_of(
+                "structure.hard_wraps", map((-1).__add__, after), after, map(_BREAK.__getitem__, full)
+            )
             continue
         if alone is None:
             alone = [None] * len(bodies)
@@ -195,10 +195,12 @@ def fix_hard_wraps(text: str, standalone: Callable[[str], dict[int, str]] | None
     return edits
 
 
+_BREAK = ("\n\n", " ")  # what a line break becomes after a short line, and after a full one
 # A blank line (spaces only) and the breaks around it; a block is what lies between two of these.
 _BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")
-# _LIST_ITEM at the start of any line of a block (a fast test that no line is a list item).
-_LIST_ITEM_LINE = re.compile(r"^(?:[-*•·–—]|\d{1,3}[.)]|[a-z][.)])[^\S\n]", re.MULTILINE)
+# _LIST_ITEM after a line break (a literal the search skips to): with a test of the first line,
+# a fast proof that no line of a block is a list item.
+_LIST_ITEM_LINE = re.compile(r"\n(?:[-*•·–—]|\d{1,3}[.)]|[a-z][.)])[^\S\n]")
 
 
 def _blocks(text: str) -> Iterator[tuple[int, str]]:
