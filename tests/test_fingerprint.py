@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from newsdedup import clean
 from newsdedup.clean.fingerprint import fold, make_fingerprint
@@ -56,3 +58,18 @@ def test_prose_that_looks_like_residue_stays(prose):
 def test_folding():
     assert fold("It’s “UP” 3.5% — to 1,200…") == "its up 35 to 1200"
     assert fold("ﬁne ＦＵＬＬ Straße") == "fine full strasse"
+
+
+def _fold_reference(text: str) -> str:
+    """fold() in the plainest terms: each step in one pass, words split and joined."""
+    import re
+    import unicodedata
+
+    text = re.sub(r"(?<=\d)[.,](?=\d)", "", unicodedata.normalize("NFKC", text).casefold())
+    kept = ["" if c in "'’ʼ‘`´" else c if unicodedata.category(c)[0] in "LNM" else " " for c in text]
+    return " ".join("".join(kept).split())
+
+
+@given(st.text(alphabet="12.,;aB’“—… \n\té東", max_size=30))
+def test_fold_equals_its_plain_form(text):
+    assert fold(text) == _fold_reference(text)

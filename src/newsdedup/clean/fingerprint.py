@@ -145,9 +145,10 @@ def _might_be_copyright(line: str) -> bool:
     )
 
 
-# A separator between digits; the lookbehind comes after the class, so the search skips ahead
-# to the next "." or "," (stdlib re, linear).
-_DIGIT_SEP = re.compile(r"[.,](?<=\d[.,])(?=\d)")
+# A separator between digits, one pattern each: a literal first lets the search skip ahead to the
+# next "." or "," (a class does not). Removing one never makes another one fall between digits.
+_DIGIT_DOT = re.compile(r"\.(?<=\d\.)(?=\d)")
+_DIGIT_COMMA = re.compile(r",(?<=\d,)(?=\d)")
 
 
 class _FoldTable(dict):
@@ -190,8 +191,10 @@ def fold(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
     text = text.casefold()
-    if "." in text or "," in text:
-        text = _DIGIT_SEP.sub("", text)
+    if "." in text:
+        text = _DIGIT_DOT.sub("", text)
+    if "," in text:
+        text = _DIGIT_COMMA.sub("", text)
     if not text.isascii():
         # Folded ahead of the table, typography alone no longer keeps str.translate off its
         # fast ASCII path (the table gives these the same spaces and deletions).
