@@ -57,14 +57,16 @@ def edits_of(
 def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     """Apply sorted, non-overlapping edits (all in ``text``'s coordinates) and return the result."""
     out: list[str] = []
+    append = out.append
     pos = 0
-    for e in edits:
-        if e.start < pos or e.end < e.start or e.end > len(text):
-            raise ValueError(f"edits overlap or fall outside the text: {e!r}")
-        out.append(text[pos : e.start])
-        out.append(e.replacement)
-        pos = e.end
-    out.append(text[pos:])
+    size = len(text)
+    for _, start, end, replacement in edits:
+        if start < pos or end < start or end > size:
+            raise ValueError(f"edits overlap or fall outside the text: {(start, end, replacement)!r}")
+        append(text[pos:start])
+        append(replacement)
+        pos = end
+    append(text[pos:])
     return "".join(out)
 
 
