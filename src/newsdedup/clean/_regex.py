@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import regex
@@ -11,7 +12,9 @@ import regex
 from .edits import Edit
 
 __all__ = [
+    "SPACES",
     "TIMEOUT",
+    "LineStarts",
     "edits_from_matches",
     "iter_lines",
     "line_removal",
@@ -61,24 +64,56 @@ def line_removal(rule: str, start: int, end: int) -> Edit:
     return Edit(rule, start, end, "")
 
 
-def lines_that_may_match(
-    text: str, pos: int, starts: re.Pattern[str], words: tuple[str, ...]
-) -> list[int] | None:
+#: Every whitespace character but the line break, spelled out so that it can share a class
+#: (tests/test_regex.py checks it against str.isspace).
+SPACES = (
+    " \t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + "\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+@dataclass(frozen=True)
+class LineStarts:
+    """What a candidate line may start with: one of ``words`` right away, or else a space or one
+    of ``lead`` (which may come before a word). Two scans with a line break as their literal
+    first character, which the search skips to; one pattern with optional leading classes before
+    the words is many times slower, since every line start then backtracks through the words.
+    """
+
+    words: re.Pattern[str]
+    leads: re.Pattern[str]
+
+    @classmethod
+    def of(cls, words: Iterable[str], lead: str = "") -> LineStarts:
+        chars = "".join("\\" + c if c in "\\]^-[" else c for c in SPACES + lead)
+        return cls(re.compile("\\n" + word_union(list(words))), re.compile(f"\\n[{chars}]"))
+
+    def finditer(self, text: str, pos: int) -> Iterator[int]:
+        """The starts of the candidate lines from ``pos`` - 1 on (each just past its line break)."""
+        for pattern in (self.words, self.leads):
+            for m in pattern.finditer(text, pos):
+                yield m.start() + 1
+
+    def first_line(self, line: str) -> bool:
+        return self.words.match("\n" + line) is not None or self.leads.match("\n" + line) is not None
+
+
+def lines_that_may_match(text: str, pos: int, starts: LineStarts, words: tuple[str, ...]) -> list[int] | None:
     """Starts of the lines from ``pos`` on that a line test may accept, found in one pass.
 
-    ``starts`` is a stdlib pattern that begins with ``\\n`` and matches what such a line may start
-    with; ``words`` are what it may hold anywhere; both in lower case, searched in the lower-cased
-    text. The result must be a superset of the lines the test accepts, so that every other line
-    skips the test. None when lower-casing changes the text's length (a few characters do): then
-    every line must be tested.
+    ``starts`` says what such a line may start with; ``words`` are what it may hold anywhere;
+    both in lower case, searched in the lower-cased text. The result must be a superset of the
+    lines the test accepts, so that every other line skips the test. None when lower-casing
+    changes the text's length (a few characters do): then every line must be tested.
     """
     low = text.lower()
     if len(low) != len(text):
         return None
-    found = {m.start() + 1 for m in starts.finditer(low, max(pos - 1, 0))}
+    found = set(starts.finditer(low, max(pos - 1, 0)))
     if pos == 0:
         nl = low.find("\n")
-        if starts.match("\n" + (low if nl < 0 else low[:nl])):
+        if starts.first_line(low if nl < 0 else low[:nl]):
             found.add(0)
     for word in words:
         at = low.find(word, pos)

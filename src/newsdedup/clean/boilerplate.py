@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import regex
 
-from ._regex import TIMEOUT, edits_from_matches, iter_lines, line_removal, lines_that_may_match, word_union
+from ._regex import TIMEOUT, LineStarts, edits_from_matches, iter_lines, line_removal, lines_that_may_match
 from .edits import Edit
 
 __all__ = [
@@ -252,10 +252,9 @@ def matching_rule(line: str, rules: tuple[LineRule, ...] = RULES) -> LineRule | 
     return None
 
 
-# What a line that some rule matches may start with (after bullets and spaces): see lines_that_may_match.
-_RULE_START = re.compile(
-    "\\n[" + re.escape(_TRIM) + "]*[" + re.escape(_ALL_LEADS) + "]*[^\\S\\n]*" + word_union(_ALL_PREFIXES)
-)
+# What a line that some rule matches may start with: a prefix, or bullets, leads and spaces
+# before one (see lines_that_may_match).
+_RULE_START = LineStarts.of(_ALL_PREFIXES, _TRIM + _ALL_LEADS)
 
 
 def rule_lines(text: str, rules: tuple[LineRule, ...] = RULES) -> Iterator[tuple[int, int, LineRule]]:

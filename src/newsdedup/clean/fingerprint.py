@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from ._regex import TIMEOUT, lines_that_may_match, word_union
+from ._regex import TIMEOUT, LineStarts, lines_that_may_match
 
 __all__ = ["AGENCIES", "WireMeta", "make_fingerprint"]
 
@@ -205,12 +205,10 @@ def fold(text: str) -> str:
     return _SPACE_RUN.sub(" ", text.translate(_FOLD)).strip(" ")
 
 
-# Where a residue line may start: a superset of the lines the per-line patterns below can match,
-# searched in the lower-cased text in one pass (stdlib re: a literal "\n" then fixed words, linear),
+# Where a residue line may start: a superset of the lines the per-line patterns below can match
+# ("by" stands for "by" and a space), searched in the lower-cased text (see lines_that_may_match),
 # so that prose lines, nearly all of them, skip the per-line tests.
-_MAYBE_RESIDUE_START = re.compile(
-    r"\n[^\S\n]*(?:by\s|[-–—(]|" + word_union([w for w in _CREDIT_STARTS if w != "("] + list(AGENCIES)) + ")"
-)
+_MAYBE_RESIDUE_START = LineStarts.of(["by", *(w for w in _CREDIT_STARTS if w != "("), *AGENCIES], "-–—(")
 # A copyright line may hold these anywhere (see _might_be_copyright).
 _COPYRIGHT_WORDS = ("copyright", "©", "(c)", "copr.", "all rights reserved", "may not be")
 
