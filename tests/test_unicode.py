@@ -55,3 +55,18 @@ def test_fast_path_filter_never_hides_what_ftfy_would_flag(text):
     if is_bad(text):
         assert _MAYBE_BAD.search(text)
     assert maybe_bad(text) == (_MAYBE_BAD.search(text) is not None)
+
+
+@given(st.text(alphabet=MOJIBAKE_ALPHABET, max_size=120))
+def test_detector_near_spots_equals_ftfys_on_the_whole_text(text):
+    from ftfy.badness import is_bad
+
+    from newsdedup.clean import unicode
+
+    assert unicode.is_bad_near_spots(text) == is_bad(text)
+    reach = unicode._BAD_REACH
+    try:  # narrow windows, just wider than a match, must find the same
+        unicode._BAD_REACH = 8
+        assert unicode.is_bad_near_spots(text) == is_bad(text)
+    finally:
+        unicode._BAD_REACH = reach

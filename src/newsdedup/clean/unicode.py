@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import islice
 
 import ftfy
 import regex
-from ftfy.badness import is_bad
+from ftfy.badness import BADNESS_RE, is_bad
 
 from ._regex import TIMEOUT, edits_from_matches, iter_lines
 from .edits import Edit
@@ -68,10 +69,30 @@ def maybe_bad(text: str) -> bool:
 _C1 = re.compile("[\x80-\x9f]")
 
 
+# ftfy's detector looked for only around the spots _MAYBE_BAD finds: each match of its pattern
+# holds one, and is at most 7 characters long. Text with many spots gets the whole-text search.
+_BAD_REACH = 16
+_MANY_SPOTS = 64
+
+
+def is_bad_near_spots(text: str) -> bool:
+    """``ftfy.badness.is_bad(text)``, searching only near the characters that can start mojibake.
+
+    >>> is_bad_near_spots("The café’s owner said itâ€™s fine."), is_bad_near_spots("Tokyo — “fine”")
+    (True, False)
+    """
+    spots = [m.start() for m in islice(_MAYBE_BAD.finditer(text), _MANY_SPOTS + 1)]
+    if len(spots) > _MANY_SPOTS:
+        return is_bad(text)
+    search = BADNESS_RE.search
+    # A search from a position does not let "^" match there, so a window finds only true matches.
+    return any(search(text, max(0, p - _BAD_REACH), p + _BAD_REACH) for p in spots)
+
+
 def needs_repair(text: str) -> bool:
     """Whether ftfy would find anything to do in ``text`` (cheap scans first, its detector last)."""
     return (
-        (maybe_bad(text) and is_bad(text))
+        (maybe_bad(text) and is_bad_near_spots(text))
         or _OTHER.search(text, timeout=TIMEOUT) is not None
         or not unicodedata.is_normalized("NFC", text)
     )
