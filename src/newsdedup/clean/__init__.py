@@ -97,6 +97,8 @@ def triggers_in(text: str) -> set[str]:
 
 
 _MARKUP = ("markup.entities", "markup.broken_entities", "markup.tags")
+_PLAIN, _MARKUP_STEP, _MOJIBAKE, _HEADLINE = range(4)  # how a round calls a step
+_KINDS = {"unicode.mojibake": _MOJIBAKE, "structure.repeated_headline": _HEADLINE}
 _MARKUP_TRIGGERS = "&;<"
 _MAX_ROUNDS = 8
 
@@ -187,23 +189,28 @@ class Cleaner:
         # lines, so they are re-flowed first and recognised whole.
         guard = tuple(r for r in self._line_rules if r.name != "boilerplate.cookie")
         self._standalone = _rule_name_of(guard) if guard else None
-        # The steps of a round: (name, fix, triggers); the markup fixes are one step, "markup".
-        self._steps: list[tuple[str, Fix, frozenset[str] | None]] = []
+        # The steps of a round: (kind, name, fix, triggers); the markup fixes are one step.
+        self._steps: list[tuple[int, str, Fix, frozenset[str] | None]] = []
         self._markup_fixes = [(n, fix) for n, fix in FIXES if n in _MARKUP and self.options.enabled(n)]
         for name, fix in FIXES:
             if name == "boilerplate.lines":
                 if self._line_rules:
                     lines = functools.partial(boilerplate.fix_boilerplate_lines, rules=self._line_rules)
-                    self._steps.append((name, lines, None))
+                    self._steps.append((_PLAIN, name, lines, None))
             elif name == "structure.hard_wraps":
                 if self.options.enabled(name):
-                    self._steps.append((name, functools.partial(fix, standalone=self._standalone), None))
+                    self._steps.append(
+                        (_PLAIN, name, functools.partial(fix, standalone=self._standalone), None)
+                    )
             elif name in _MARKUP:
                 if self._markup_fixes and name == _MARKUP[0]:
-                    self._steps.append(("markup", self._markup, frozenset(_MARKUP_TRIGGERS)))
+                    self._steps.append((_MARKUP_STEP, "markup", self._markup, frozenset(_MARKUP_TRIGGERS)))
             elif self.options.enabled(name):
                 triggers = TRIGGERS.get(name)
-                self._steps.append((name, fix, None if triggers is None else frozenset(triggers)))
+                kind = {"unicode.mojibake": _MOJIBAKE, "structure.repeated_headline": _HEADLINE}.get(
+                    name, _PLAIN
+                )
+                self._steps.append((kind, name, fix, None if triggers is None else frozenset(triggers)))
 
     def clean(self, text: str, title: str | None = None) -> CleanResult:
         """Clean one text; ``title`` (the headline) lets a repeated headline be removed.
@@ -227,25 +234,26 @@ class Cleaner:
         """Every fix once; True when the text looked like it needed a mojibake repair."""
         flagged = False
         present = triggers_in(log.text)
-        for name, fix, triggers in self._steps:
+        for kind, name, fix, triggers in self._steps:
             if triggers is not None and present.isdisjoint(triggers):
                 continue
             text = log.text
-            if name == "markup":
+            if kind == _PLAIN:
+                new = fix(text)
+                if new:
+                    log.apply(name, new)
+            elif kind == _MARKUP_STEP:
                 fix(log)
                 if log.text is not text:  # decoding can write any character
                     present = triggers_in(log.text)
-            elif name == "unicode.mojibake":
+            elif kind == _MOJIBAKE:
                 flagged = not text.isascii() and unicode.needs_repair(text)
                 if flagged:
                     log.apply(name, unicode.repair_lines(text))
                     if log.text is not text:
                         present = triggers_in(log.text)
-            elif name == "structure.repeated_headline":
-                if title:
-                    log.apply(name, fix(text, title))
-            else:
-                log.apply(name, fix(text))
+            elif title:  # the repeated headline
+                log.apply(name, fix(text, title))
         return flagged
 
     def _markup(self, log: EditLog) -> None:

@@ -110,7 +110,9 @@ def lines_that_may_match(text: str, pos: int, starts: LineStarts, words: tuple[s
     low = text.lower()
     if len(low) != len(text):
         return None
-    found = set(starts.finditer(low, max(pos - 1, 0)))
+    at = max(pos - 1, 0)
+    found = {m.start() + 1 for m in starts.words.finditer(low, at)}
+    found.update([m.start() + 1 for m in starts.leads.finditer(low, at)])
     if pos == 0:
         nl = low.find("\n")
         if starts.first_line(low if nl < 0 else low[:nl]):
