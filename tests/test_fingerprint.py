@@ -73,3 +73,17 @@ def _fold_reference(text: str) -> str:
 @given(st.text(alphabet="12.,;aB’“—… \n\té東", max_size=30))
 def test_fold_equals_its_plain_form(text):
     assert fold(text) == _fold_reference(text)
+
+
+@given(
+    st.lists(
+        st.sampled_from(["(", "-", "—", " ", "\t", "AP", "ap", "Reuters", "REUTERS", "AFP", ")", ".", "x"]),
+        max_size=6,
+    ).map("".join)
+)
+def test_agency_line_pretest_never_hides_a_match(line):
+    from newsdedup.clean.fingerprint import _AGENCY_LINE, _Residue
+
+    line = line.strip()
+    if line and len(line) <= 40 and _AGENCY_LINE.fullmatch(line):
+        assert _Residue().take(line)

@@ -96,6 +96,8 @@ _BYLINE = regex.compile(
     rf"(?:\s*[,|–—-]\s*(?P<org>(?i:(?:the\s+)?(?:{_AGENCY})|{_ROLE})))?",
     flags=0,
 )
+# What an agency line starts with, after dashes, parentheses and spaces (a cheap test first).
+_AGENCY_NAMES = tuple(AGENCIES)
 _AGENCY_LINE = regex.compile(rf"[-–—(]*\s*(?P<agency>{_AGENCY})\s*[)]?\.?", flags=regex.IGNORECASE)
 _ROLES = (
     r"(?i:(?:additional )?reporting|writing|editing|compiled|edited|reported|written|contributing"
@@ -234,7 +236,11 @@ class _Residue:
             if m.group("org") and (org := _AGENCY_LINE.fullmatch(m.group("org"), timeout=TIMEOUT)):
                 self.agencies.append(_agency(org.group("agency")))
             return True
-        if len(line) <= 40 and (m := _AGENCY_LINE.fullmatch(line, timeout=TIMEOUT)):
+        if (
+            len(line) <= 40
+            and line.lstrip("-–—(").lstrip()[:24].casefold().startswith(_AGENCY_NAMES)
+            and (m := _AGENCY_LINE.fullmatch(line, timeout=TIMEOUT))
+        ):
             self.agencies.append(_agency(m.group("agency")))
             return True
         if low.startswith(_CREDIT_STARTS) and _CREDIT.fullmatch(line, timeout=TIMEOUT):
