@@ -53,17 +53,22 @@ class LineRule:
 
     def may_match(self, lowered: str) -> bool:
         """The cheap filter, on the trimmed, lower-cased line."""
-        head = lowered.lstrip(self.lead).lstrip() if self.lead else lowered
-        return (
-            head.startswith(self.prefixes)
-            or (bool(self.keywords) and any(k in lowered for k in self.keywords))
-            or (bool(self.suffixes) and lowered.rstrip(")").endswith(self.suffixes))
-        )
+        if self.lead:
+            lowered_head = lowered.lstrip(self.lead).lstrip()
+            if lowered_head.startswith(self.prefixes):
+                return True
+        elif lowered.startswith(self.prefixes):
+            return True
+        if self.keywords and any(map(lowered.__contains__, self.keywords)):
+            return True
+        return bool(self.suffixes) and lowered.rstrip(")").endswith(self.suffixes)
 
     def matches(self, line: str, lowered: str) -> bool:
-        if len(line) > self.max_len or not self.may_match(lowered):
-            return False
-        return self.pattern.fullmatch(line, timeout=TIMEOUT) is not None
+        return (
+            len(line) <= self.max_len
+            and self.may_match(lowered)
+            and self.pattern.fullmatch(line, timeout=TIMEOUT) is not None
+        )
 
 
 def _rule(
@@ -246,8 +251,13 @@ def matching_rule(line: str, rules: tuple[LineRule, ...] = RULES) -> LineRule | 
         or _ANY_KEYWORD.search(lowered)
     ):
         return None
-    for rule in rules:
-        if rule.matches(core, lowered):
+    size = len(core)
+    for rule in rules:  # rule.matches, inlined: this runs for every candidate line
+        if (
+            size <= rule.max_len
+            and rule.may_match(lowered)
+            and rule.pattern.fullmatch(core, timeout=TIMEOUT) is not None
+        ):
             return rule
     return None
 
