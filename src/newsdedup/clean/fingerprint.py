@@ -176,6 +176,8 @@ _FOLD = _FoldTable()
 _TYPOGRAPHY = tuple((ch, _FOLD[ord(ch)] or "") for ch in "’‘”“—–»«•©®™€£°\u200e\u200f")
 
 
+_NO_META = WireMeta()
+
 #: Datelines are looked for only at the start of the first few paragraphs.
 DATELINE_LINES = 3
 
@@ -266,6 +268,8 @@ class _Residue:
         return m.end()
 
     def meta(self) -> WireMeta:
+        if self.place is None and not (self.agencies or self.bylines or self.credits or self.copyright):
+            return _NO_META  # most texts: one shared empty record (it is immutable)
         return WireMeta(
             place=self.place,
             agencies=tuple(dict.fromkeys(self.agencies)),
