@@ -178,3 +178,17 @@ def test_edits_are_combined_when_read_and_equal_an_eager_record():
     assert r == clean("Share\nIt&#39;s  itâ€™s\nhere.")
     assert CleanResult(text=r.text, fingerprint=r.fingerprint, edits=r.edits, meta=r.meta) == r
     assert apply_edits("Share\nIt&#39;s  itâ€™s\nhere.", r.edits) == r.text
+
+
+@given(wire_text)
+def test_shortcuts_change_nothing(text):
+    """With every line judged by every rule (no candidate scans, so no skipped steps), cleaning
+    gives the same text and the same edits."""
+    from unittest import mock
+
+    from newsdedup.clean import boilerplate
+
+    fast = Cleaner().clean(text)
+    with mock.patch.object(boilerplate, "candidate_lines", lambda text: None):
+        slow = Cleaner().clean(text)
+    assert (slow.text, slow.edits) == (fast.text, fast.edits)

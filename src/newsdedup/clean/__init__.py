@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -97,7 +98,10 @@ def triggers_in(text: str) -> set[str]:
 
 
 _MARKUP = ("markup.entities", "markup.broken_entities", "markup.tags")
-_PLAIN, _MARKUP_STEP, _MOJIBAKE, _HEADLINE = range(4)  # how a round calls a step
+# How a round calls a step.
+_PLAIN, _MARKUP_STEP, _MOJIBAKE, _HEADLINE, _HARD_WRAPS, _BOILERPLATE = range(6)
+_KINDS = {"unicode.mojibake": _MOJIBAKE, "structure.repeated_headline": _HEADLINE}
+_REPLACEMENT = operator.itemgetter(3)
 _KINDS = {"unicode.mojibake": _MOJIBAKE, "structure.repeated_headline": _HEADLINE}
 _MARKUP_TRIGGERS = "&;<"
 _MAX_ROUNDS = 8
@@ -187,8 +191,7 @@ class Cleaner:
         self._line_rules = tuple(r for r in boilerplate.RULES if self.options.enabled(r.name))
         # Lines hard wraps keep apart: what the one-line rules would remove. Cookie notices span
         # lines, so they are re-flowed first and recognised whole.
-        guard = tuple(r for r in self._line_rules if r.name != "boilerplate.cookie")
-        self._standalone = _rule_name_of(guard) if guard else None
+        self._guard = tuple(r for r in self._line_rules if r.name != "boilerplate.cookie")
         # The steps of a round: (kind, name, fix, triggers); the markup fixes are one step.
         self._steps: list[tuple[int, str, Fix, frozenset[str] | None]] = []
         self._markup_fixes = [(n, fix) for n, fix in FIXES if n in _MARKUP and self.options.enabled(n)]
@@ -196,20 +199,16 @@ class Cleaner:
             if name == "boilerplate.lines":
                 if self._line_rules:
                     lines = functools.partial(boilerplate.fix_boilerplate_lines, rules=self._line_rules)
-                    self._steps.append((_PLAIN, name, lines, None))
+                    self._steps.append((_BOILERPLATE, name, lines, None))
             elif name == "structure.hard_wraps":
                 if self.options.enabled(name):
-                    self._steps.append(
-                        (_PLAIN, name, functools.partial(fix, standalone=self._standalone), None)
-                    )
+                    self._steps.append((_HARD_WRAPS, name, fix, None))
             elif name in _MARKUP:
                 if self._markup_fixes and name == _MARKUP[0]:
                     self._steps.append((_MARKUP_STEP, "markup", self._markup, frozenset(_MARKUP_TRIGGERS)))
             elif self.options.enabled(name):
                 triggers = TRIGGERS.get(name)
-                kind = {"unicode.mojibake": _MOJIBAKE, "structure.repeated_headline": _HEADLINE}.get(
-                    name, _PLAIN
-                )
+                kind = _KINDS.get(name, _PLAIN)
                 self._steps.append((kind, name, fix, None if triggers is None else frozenset(triggers)))
 
     def clean(self, text: str, title: str | None = None) -> CleanResult:
@@ -234,6 +233,7 @@ class Cleaner:
         """Every fix once; True when the text looked like it needed a mojibake repair."""
         flagged = False
         present = triggers_in(log.text)
+        quiet: str | None = None  # a text hard wraps found no candidate boilerplate line in
         for kind, name, fix, triggers in self._steps:
             if triggers is not None and present.isdisjoint(triggers):
                 continue
@@ -242,6 +242,27 @@ class Cleaner:
                 new = fix(text)
                 if new:
                     log.apply(name, new)
+            elif kind == _HARD_WRAPS:
+
+                def standalone(t: str) -> dict[int, str]:
+                    nonlocal quiet
+                    starts = boilerplate.candidate_lines(t)
+                    if starts == []:
+                        quiet = t
+                        return {}
+                    return {s: rule.name for s, _, rule in boilerplate.judge_lines(t, starts, self._guard)}
+
+                new = fix(text, standalone if self._guard else None)
+                if new:
+                    log.apply(name, new)
+                    # Breaks that became spaces or blank lines make no candidate line of none.
+                    if quiet is text and "" not in map(_REPLACEMENT, new):
+                        quiet = log.text
+            elif kind == _BOILERPLATE:
+                if quiet is not text:
+                    new = fix(text)
+                    if new:
+                        log.apply(name, new)
             elif kind == _MARKUP_STEP:
                 fix(log)
                 if log.text is not text:  # decoding can write any character
@@ -264,15 +285,6 @@ class Cleaner:
                 log.apply(name, fix(log.text))
             if log.text == before:
                 break
-
-
-def _rule_name_of(rules: tuple[boilerplate.LineRule, ...]) -> Callable[[str], dict[int, str]]:
-    """The lines of a text one of ``rules`` would remove: their start -> the rule's name."""
-
-    def names(text: str) -> dict[int, str]:
-        return {start: rule.name for start, _, rule in boilerplate.rule_lines(text, rules)}
-
-    return names
 
 
 @lru_cache(maxsize=32)

@@ -21,9 +21,11 @@ from .edits import Edit
 __all__ = [
     "RULES",
     "LineRule",
+    "candidate_lines",
     "fix_boilerplate_lines",
     "fix_email_protected",
     "fix_newsapi_chars",
+    "judge_lines",
     "matching_rule",
     "rule_lines",
 ]
@@ -269,7 +271,20 @@ _RULE_START = LineStarts.of(_ALL_PREFIXES, _TRIM + _ALL_LEADS)
 
 def rule_lines(text: str, rules: tuple[LineRule, ...] = RULES) -> Iterator[tuple[int, int, LineRule]]:
     """``(start, end, rule)`` for each whole line of ``text`` a rule matches (``end`` past its newline)."""
-    starts = lines_that_may_match(text, 0, _RULE_START, _ALL_KEYWORDS)
+    return judge_lines(text, candidate_lines(text), rules)
+
+
+def candidate_lines(text: str) -> list[int] | None:
+    """The starts of the lines of ``text`` that some rule may match (a superset, found in a few
+    scans); None when every line must be judged. An empty list: no line of ``text`` can go, nor
+    any line made by joining its lines with a space (no keyword holds one)."""
+    return lines_that_may_match(text, 0, _RULE_START, _ALL_KEYWORDS)
+
+
+def judge_lines(
+    text: str, starts: list[int] | None, rules: tuple[LineRule, ...] = RULES
+) -> Iterator[tuple[int, int, LineRule]]:
+    """:func:`rule_lines` for the lines at ``starts`` (every line when None)."""
     lines = iter_lines(text) if starts is None else (_line(text, s) for s in starts)
     for start, end, line in lines:
         rule = matching_rule(line, rules)
