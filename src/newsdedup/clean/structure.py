@@ -268,6 +268,9 @@ def fix_repeated_paragraphs(text: str) -> list[Edit]:
     earlier long one (a doubled lead or body), with its break."""
     if "\n" not in text:
         return []
+    keys = list(map(_key, _PARAGRAPH_SPLIT.split(text)))
+    if len(set(keys)) == len(keys):  # no two paragraphs alike: nothing can be a repeat
+        return []
     edits = []
     seen: set[str] = set()  # the long paragraphs kept
     previous = ""  # the last paragraph kept, when it is long enough to be repeated
