@@ -40,7 +40,7 @@ _TRAILING = re.compile(r"\n(?<=[ \t]\n)")
 
 def fix_line_spaces(text: str) -> list[Edit]:
     """Strip spaces and tabs at the start and end of every line."""
-    if not (" \n" in text or "\n " in text or "\t" in text or text[:1] == " " or text[-1:] == " "):
+    if not ("\n " in text or " \n" in text or "\t" in text or text[:1] == " " or text[-1:] == " "):
         return []
     rule = "structure.line_spaces"
     # A line of spaces only goes in its leading edit.
