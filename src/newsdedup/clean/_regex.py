@@ -75,28 +75,23 @@ SPACES = (
 
 @dataclass(frozen=True)
 class LineStarts:
-    """What a candidate line may start with: one of ``words`` right away, or else a space or one
-    of ``lead`` (which may come before a word). Two scans with a line break as their literal
-    first character, which the search skips to; one pattern with optional leading classes before
-    the words is many times slower, since every line start then backtracks through the words.
+    """What a candidate line may start with: a space or one of ``lead`` (which may come before a
+    word), or else one of ``words``. One scan with a line break as its literal first character,
+    which the search skips to, then a single character class before the words: optional leading
+    classes before the words would make every line start backtrack through them.
     """
 
-    words: re.Pattern[str]
-    leads: re.Pattern[str]
+    pattern: re.Pattern[str]
+    reach: int  # the most characters the pattern takes after the line break
 
     @classmethod
     def of(cls, words: Iterable[str], lead: str = "") -> LineStarts:
+        words = list(words)
         chars = "".join("\\" + c if c in "\\]^-[" else c for c in SPACES + lead)
-        return cls(re.compile("\\n" + word_union(list(words))), re.compile(f"\\n[{chars}]"))
-
-    def finditer(self, text: str, pos: int) -> Iterator[int]:
-        """The starts of the candidate lines from ``pos`` - 1 on (each just past its line break)."""
-        for pattern in (self.words, self.leads):
-            for m in pattern.finditer(text, pos):
-                yield m.start() + 1
+        return cls(re.compile(f"\\n(?:[{chars}]|{word_union(words)})"), max(map(len, words), default=1))
 
     def first_line(self, line: str) -> bool:
-        return self.words.match("\n" + line) is not None or self.leads.match("\n" + line) is not None
+        return self.pattern.match("\n" + line[: self.reach]) is not None
 
 
 def lines_that_may_match(text: str, pos: int, starts: LineStarts, words: tuple[str, ...]) -> list[int] | None:
@@ -110,11 +105,9 @@ def lines_that_may_match(text: str, pos: int, starts: LineStarts, words: tuple[s
     low = text.lower()
     if len(low) != len(text):
         return None
-    at = max(pos - 1, 0)
-    found = {m.start() + 1 for m in starts.words.finditer(low, at)}
-    found.update([m.start() + 1 for m in starts.leads.finditer(low, at)])
+    found = {m.start() + 1 for m in starts.pattern.finditer(low, max(pos - 1, 0))}
     if pos == 0:
-        nl = low.find("\n")
+        nl = low.find("\n", 0, starts.reach)
         if starts.first_line(low if nl < 0 else low[:nl]):
             found.add(0)
     for word in words:
