@@ -102,18 +102,21 @@ def lines_that_may_match(text: str, pos: int, starts: LineStarts, words: tuple[s
     lines the test accepts, so that every other line skips the test. None when lower-casing
     changes the text's length (a few characters do): then every line must be tested.
     """
-    low = text.lower()
-    if len(low) != len(text):
+    # Only the text from the line break before pos on is lower-cased; positions are offset by base.
+    base = max(pos - 1, 0)
+    low = text[base:].lower() if base else text.lower()
+    if len(low) != len(text) - base:
         return None
-    found = {m.start() + 1 for m in starts.pattern.finditer(low, max(pos - 1, 0))}
+    found = {m.start() + 1 + base for m in starts.pattern.finditer(low)}
     if pos == 0:
         nl = low.find("\n", 0, starts.reach)
         if starts.first_line(low if nl < 0 else low[:nl]):
             found.add(0)
     for word in words:
-        at = low.find(word, pos)
+        at = low.find(word, pos - base)
         while at >= 0:
-            found.add(low.rfind("\n", 0, at) + 1)
+            nl = low.rfind("\n", 0, at)
+            found.add(base + nl + 1 if nl >= 0 or not base else text.rfind("\n", 0, base) + 1)
             end = low.find("\n", at)
             at = -1 if end < 0 else low.find(word, end)
     return sorted(found)

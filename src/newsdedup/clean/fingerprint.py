@@ -301,19 +301,22 @@ def make_fingerprint(text: str) -> tuple[str, WireMeta]:
         raw = text[pos:end]
         line = raw.strip()
         if line:
-            lead = pos + len(raw) - len(raw.lstrip())
             if residue.take(line):
                 drops.append((pos, end))
             else:
                 cut = residue.dateline(line)
                 if cut:
+                    lead = pos + len(raw) - len(raw.lstrip())
                     drops.append((lead, lead + cut))
                 body += 1
         pos = end + 1
     # Further on, only lines that may be residue are looked at.
-    starts = lines_that_may_match(text, pos, _MAYBE_RESIDUE_START, _COPYRIGHT_WORDS)
-    if starts is None:  # every line, then
-        starts = [pos] + [i + 1 for i in range(pos, n) if text[i] == "\n"] if pos < n else []
+    if pos >= n:
+        starts = []
+    else:
+        starts = lines_that_may_match(text, pos, _MAYBE_RESIDUE_START, _COPYRIGHT_WORDS)
+        if starts is None:  # every line, then
+            starts = [pos] + [i + 1 for i in range(pos, n) if text[i] == "\n"]
     for start in starts:
         end = text.find("\n", start)
         end = n if end < 0 else end
