@@ -4,7 +4,7 @@ and of whole paragraphs."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from itertools import accumulate
 
 import regex
@@ -129,24 +129,26 @@ def fix_hard_wraps(text: str, standalone: Callable[[str], dict[int, str]] | None
         if len(bodies) < MIN_WRAP_LINES:
             continue
         lens = list(map(len, bodies))
-        if max(lens) < MIN_WRAP_WIDTH:  # the widest prose line is no wider
+        widest = max(lens)
+        if widest < MIN_WRAP_WIDTH:  # the widest prose line is no wider
             continue
-        ends = list(accumulate(map((1).__add__, lens)))  # past each line's newline, from start
+        # Past each line's newline: start, then start + the lengths so far, one more each.
+        ends = list(accumulate(map((1).__add__, lens), initial=start))
+        del ends[0]
         if flagged is None:
             flagged = standalone(text) if standalone is not None else {}
         alone: list[str | None] | None = None
         if flagged:
-            alone = [flagged.get(start + e - n - 1) for e, n in zip(ends, lens, strict=True)]
+            alone = [flagged.get(e - n - 1) for e, n in zip(ends, lens, strict=True)]
             if not any(alone):
                 alone = None
         prose = bodies if alone is None else [b for b, a in zip(bodies, alone, strict=True) if a is None]
         if len(prose) < MIN_WRAP_LINES:
             continue
-        width = max(lens) if alone is None else max(map(len, prose))
+        width = widest if alone is None else max(map(len, prose))
         if width < MIN_WRAP_WIDTH:
             continue
-        fill = WRAP_FILL * width
-        full = [n >= fill for n in lens[:-1]]
+        full = list(map((WRAP_FILL * width).__le__, lens[:-1]))  # a line at least WRAP_FILL of the width
         if sum(full) < WRAP_FILL * (len(prose) - 1):
             continue
         if (
@@ -155,7 +157,7 @@ def fix_hard_wraps(text: str, standalone: Callable[[str], dict[int, str]] | None
             continue
         if alone is None and "-\n" not in block:
             # Nothing to judge line by line: every break becomes a space or a paragraph break.
-            after = list(map(start.__add__, ends[:-1]))  # past each newline but the last line's
+            after = ends[:-1]  # past each newline but the last line's
             edits += edits_of(
                 "structure.hard_wraps", map((-1).__add__, after), after, map(_BREAK.__getitem__, full)
             )
@@ -167,12 +169,12 @@ def fix_hard_wraps(text: str, standalone: Callable[[str], dict[int, str]] | None
             if k == skip:
                 continue
             line, nxt = bodies[k], bodies[k + 1]
-            end = start + ends[k]
+            end = ends[k]
             newline = end - 1
             rule = alone[k + 1]
             if full[k] and rule is not None and k + 2 < len(bodies) and alone[k + 2] is None:
                 # A widget line inside a wrapped sentence: it goes, and the sentence closes up.
-                edits.append(Edit(rule, newline, start + ends[k + 1], " "))
+                edits.append(Edit(rule, newline, ends[k + 1], " "))
                 skip = k + 1
                 continue
             if not full[k] or alone[k] is not None or rule is not None:
@@ -203,10 +205,14 @@ _BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")
 _LIST_ITEM_LINE = re.compile(r"\n(?:[-*•·–—]|\d{1,3}[.)]|[a-z][.)])[^\S\n]")
 
 
-def _blocks(text: str) -> Iterator[tuple[int, str]]:
+def _blocks(text: str) -> list[tuple[int, str]]:
     """``(start, block)`` for each run of non-blank lines (a line of spaces only is blank)."""
+    seps = list(_BLANK_LINES.finditer(text))
+    if not seps and not text[:1].isspace() and not text[-1:].isspace():
+        return [(0, text)]  # one block: the common case for a short story
+    blocks = []
     pos = 0
-    for m in [*_BLANK_LINES.finditer(text), None]:
+    for m in [*seps, None]:
         end = len(text) if m is None else m.start()
         block = text[pos:end]
         # Only the text's first and last blocks can begin or end with a blank line.
@@ -220,9 +226,10 @@ def _blocks(text: str) -> Iterator[tuple[int, str]]:
                 hi -= 1
             block = "\n".join(lines[lo:hi])
         if block:
-            yield pos, block
+            blocks.append((pos, block))
         if m is not None:
             pos = m.end()
+    return blocks
 
 
 # Spelled out: the literal prefix lets the search skip ahead ({3,} does not).
