@@ -94,13 +94,22 @@ class LineStarts:
         return self.pattern.match("\n" + line[: self.reach]) is not None
 
 
-def lines_that_may_match(text: str, pos: int, starts: LineStarts, words: tuple[str, ...]) -> list[int] | None:
+def lines_that_may_match(
+    text: str,
+    pos: int,
+    starts: LineStarts,
+    words: tuple[str, ...],
+    endings: tuple[tuple[str, ...], str] | None = None,
+    marks: tuple[str, ...] = (),
+) -> list[int] | None:
     """Starts of the lines from ``pos`` on that a line test may accept, found in one pass.
 
     ``starts`` says what such a line may start with; ``words`` are what it may hold anywhere;
-    both in lower case, searched in the lower-cased text. The result must be a superset of the
-    lines the test accepts, so that every other line skips the test. None when lower-casing
-    changes the text's length (a few characters do): then every line must be tested.
+    both in lower case, searched in the lower-cased text. A line holding one of ``marks``
+    counts only when it ends with one of ``endings[0]`` once the characters of ``endings[1]``
+    are stripped from its end. The result must be a superset of the lines the test accepts, so
+    that every other line skips the test. None when lower-casing changes the text's length (a
+    few characters do): then every line must be tested.
     """
     # Only the text from the line break before pos on is lower-cased; positions are offset by base.
     base = max(pos - 1, 0)
@@ -112,12 +121,18 @@ def lines_that_may_match(text: str, pos: int, starts: LineStarts, words: tuple[s
         nl = low.find("\n", 0, starts.reach)
         if starts.first_line(low if nl < 0 else low[:nl]):
             found.add(0)
-    for word in words:
+    for word in (*words, *marks):
+        marked = word in marks
         at = low.find(word, pos - base)
         while at >= 0:
             nl = low.rfind("\n", 0, at)
-            found.add(base + nl + 1 if nl >= 0 or not base else text.rfind("\n", 0, base) + 1)
             end = low.find("\n", at)
+            if (
+                not marked
+                or endings is None
+                or low[at : None if end < 0 else end].rstrip(endings[1]).endswith(endings[0])
+            ):
+                found.add(base + nl + 1 if nl >= 0 or not base else text.rfind("\n", 0, base) + 1)
             at = -1 if end < 0 else low.find(word, end)
     return sorted(found)
 

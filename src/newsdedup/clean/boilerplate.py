@@ -238,6 +238,11 @@ _ALL_PREFIXES = tuple(sorted({p for r in RULES for p in r.prefixes}))
 _ALL_LEADS = "".join(sorted({c for r in RULES for c in r.lead}))
 # What a candidate line holds anywhere: a keyword, or the mark of a line a suffix matches.
 _ALL_KEYWORDS = tuple(sorted({k for r in RULES for k in (*r.keywords, *r.suffix_marks)}))
+# A line found by a suffix mark alone is a candidate only if it ends as such a rule's lines do
+# (trimmed of bullets and closing parentheses): the marks ("/") are common in prose.
+_KEYWORDS_ONLY = tuple(sorted({k for r in RULES for k in r.keywords}))
+_MARKS_ONLY = tuple(sorted({k for r in RULES for k in r.suffix_marks} - set(_KEYWORDS_ONLY)))
+_ENDINGS = (tuple(sorted({x for r in RULES for x in r.suffixes})), _TRIM + ")")
 _ANY_KEYWORD = re.compile("|".join(map(re.escape, _ALL_KEYWORDS)))
 
 
@@ -278,7 +283,7 @@ def candidate_lines(text: str) -> list[int] | None:
     """The starts of the lines of ``text`` that some rule may match (a superset, found in a few
     scans); None when every line must be judged. An empty list: no line of ``text`` can go, nor
     any line made by joining its lines with a space (no keyword holds one)."""
-    return lines_that_may_match(text, 0, _RULE_START, _ALL_KEYWORDS)
+    return lines_that_may_match(text, 0, _RULE_START, _KEYWORDS_ONLY, _ENDINGS, _MARKS_ONLY)
 
 
 def judge_lines(
