@@ -125,12 +125,19 @@ _KNOWN = regex.compile(
 )
 
 
+# What a removable tag starts with: a comment, or "<" and a tag name _TAG removes, whole (so
+# "<BP>" or "<Reuters>" skip the full pattern). A stdlib pattern led by a literal.
+_MAYBE_TAG = re.compile(
+    r"<(?:!--|/?(?:script|style|" + _KNOWN.pattern[3:-1] + r")(?![A-Za-z0-9]))", flags=re.IGNORECASE
+)
+
+
 def fix_tags(text: str) -> list[Edit]:
     """Remove leftover HTML tags, comments and scripts; block tags (``<p>``, ``<br>``) become a newline.
 
     Only real HTML tag names are removed, so ``x < y``, ``<Reuters>`` and ``<3`` stay text.
     """
-    if "<" not in text:
+    if "<" not in text or not _MAYBE_TAG.search(text):
         return []
 
     def replace(m: regex.Match[str]) -> str:
