@@ -210,6 +210,8 @@ class Cleaner:
                 triggers = TRIGGERS.get(name)
                 kind = _KINDS.get(name, _PLAIN)
                 self._steps.append((kind, name, fix, None if triggers is None else frozenset(triggers)))
+        # What runs on an ASCII text without a trigger character: the steps no trigger gates.
+        self._ungated = [step for step in self._steps if step[3] is None]
 
     def clean(self, text: str, title: str | None = None) -> CleanResult:
         """Clean one text; ``title`` (the headline) lets a repeated headline be removed.
@@ -234,7 +236,9 @@ class Cleaner:
         flagged = False
         present = triggers_in(log.text)
         quiet: str | None = None  # a text hard wraps found no candidate boilerplate line in
-        for kind, name, fix, triggers in self._steps:
+        # Without triggers nothing gated runs, and an ASCII text gets no repair that could add one.
+        steps = self._steps if present or not log.text.isascii() else self._ungated
+        for kind, name, fix, triggers in steps:
             if triggers is not None and present.isdisjoint(triggers):
                 continue
             text = log.text

@@ -232,14 +232,15 @@ class _Residue:
     def take(self, line: str) -> bool:
         """Record ``line`` (stripped) if it is a byline, agency, credit or copyright line."""
         low = line[:24].lower()
-        # Each pattern is tried only where the line's start allows it.
-        if low.startswith("by ") and len(line) <= 120 and (m := _BYLINE.fullmatch(line, timeout=TIMEOUT)):
+        size = len(line)
+        # Each pattern is tried only where the line's start and length allow it.
+        if size <= 120 and low.startswith("by ") and (m := _BYLINE.fullmatch(line, timeout=TIMEOUT)):
             self.bylines.append(m.group("name"))
             if m.group("org") and (org := _AGENCY_LINE.fullmatch(m.group("org"), timeout=TIMEOUT)):
                 self.agencies.append(_agency(org.group("agency")))
             return True
         if (
-            len(line) <= 40
+            size <= 40
             and line.lstrip("-–—(").lstrip()[:24].casefold().startswith(_AGENCY_NAMES)
             and (m := _AGENCY_LINE.fullmatch(line, timeout=TIMEOUT))
         ):
@@ -248,7 +249,7 @@ class _Residue:
         if low.startswith(_CREDIT_STARTS) and _CREDIT.fullmatch(line, timeout=TIMEOUT):
             self.credits.append(line.strip("()."))
             return True
-        if len(line) <= 240 and _might_be_copyright(line) and _COPYRIGHT.fullmatch(line, timeout=TIMEOUT):
+        if size <= 240 and _might_be_copyright(line) and _COPYRIGHT.fullmatch(line, timeout=TIMEOUT):
             self.copyright.append(line)
             return True
         return False
