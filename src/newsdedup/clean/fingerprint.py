@@ -172,6 +172,10 @@ class _FoldTable(dict):
 _APOSTROPHES = "'’ʼ‘`´"
 _SPACE_RUN = re.compile("  +")
 _FOLD = _FoldTable()
+# _FOLD on ASCII, as a bytes table and the bytes it drops.
+_FOLD_ASCII = bytes(32 if _FOLD[c] == " " else c for c in range(128)) + bytes(range(128, 256))
+_FOLD_ASCII_DROP = bytes(c for c in range(128) if _FOLD[c] is None)
+_SPACE_RUN_BYTES = re.compile(b"  +")
 # The non-ASCII characters of English news copy after NFKC: curly quotes, dashes, bullets.
 _TYPOGRAPHY = tuple((ch, _FOLD[ord(ch)] or "") for ch in "’‘”“—–»«•©®™€£°\u200e\u200f")
 
@@ -206,6 +210,9 @@ def fold(text: str) -> str:
             if ch in text:
                 text = text.replace(ch, folded)
     # Folding leaves no whitespace but spaces, so collapsing runs of two or more is enough.
+    if text.isascii():  # the same table as bytes: no lookup per character
+        folded = text.encode("ascii").translate(_FOLD_ASCII, _FOLD_ASCII_DROP)
+        return _SPACE_RUN_BYTES.sub(b" ", folded).strip(b" ").decode("ascii")
     return _SPACE_RUN.sub(" ", text.translate(_FOLD)).strip(" ")
 
 
