@@ -1,4 +1,4 @@
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from newsdedup import clean
@@ -142,3 +142,47 @@ def _line_spaces_reference(text: str) -> list[Edit]:
 @given(st.text(alphabet=" \t\nab", max_size=40))
 def test_line_spaces_edits_equal_the_plain_per_line_form(text):
     assert fix_line_spaces(text) == _line_spaces_reference(text)
+
+
+def _repeats_reference(text: str) -> list[Edit]:
+    """fix_repeated_paragraphs written the plain way: every paragraph keyed and judged in turn."""
+    from newsdedup.clean.structure import _PARAGRAPH_SPLIT
+
+    edits, seen, previous, prev_end, pos = [], set(), "", 0, 0
+    for sep in [*_PARAGRAPH_SPLIT.finditer(text), None]:
+        end = len(text) if sep is None else sep.start()
+        key = " ".join(text[pos:end].split())
+        if (key == previous and len(key) >= 40) or (len(key) >= 200 and key in seen):
+            edits.append(Edit("structure.repeated_paragraph", prev_end, end, ""))
+        else:
+            seen.add(key)
+            previous = key
+        prev_end = end
+        if sep is not None:
+            pos = sep.end()
+    return edits
+
+
+_PARAGRAPH_PIECES = [
+    PARA,
+    PARA.replace(" ", "  ", 2),
+    PARA.replace(" ", "\n", 1),
+    LONG,
+    LONG.replace(" ", "\x1c", 1),
+    "Été " + PARA,
+    "\n\n",
+    "\n \n",
+    "\n\t\n ",
+    " ",
+    "x",
+]
+
+
+@example(LONG + "\n\n" + LONG.replace(" ", "\x1c", 1))
+@example(PARA + "\n\n" + PARA.replace(" ", "  ", 2))
+@example(LONG + "\n\nx\n\n" + LONG.replace(" ", "\n", 1))
+@given(st.lists(st.sampled_from(_PARAGRAPH_PIECES), max_size=8).map("".join))
+def test_repeated_paragraphs_equal_the_plain_form(text):
+    from newsdedup.clean.structure import fix_repeated_paragraphs
+
+    assert fix_repeated_paragraphs(text) == _repeats_reference(text)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from itertools import accumulate
+from operator import methodcaller
 
 import regex
 
@@ -264,6 +265,12 @@ MIN_REPEATED_PARAGRAPH = 40
 MIN_DISTANT_REPEAT = 200
 
 
+# What str.split() splits ASCII text on, and a paragraph in bytes without it.
+_ASCII_SPACES = bytes(c for c in range(128) if chr(c).isspace())
+_ASCII = methodcaller("encode", "ascii")
+_WITHOUT_SPACES = methodcaller("translate", None, _ASCII_SPACES)
+
+
 def _key(paragraph: str) -> str:
     if paragraph.isprintable() and "  " not in paragraph and paragraph[:1] != " " and paragraph[-1:] != " ":
         return paragraph  # already single-spaced: the common case, without splitting it into words
@@ -275,7 +282,12 @@ def fix_repeated_paragraphs(text: str) -> list[Edit]:
     earlier long one (a doubled lead or body), with its break."""
     if "\n" not in text:
         return []
-    keys = list(map(_key, _PARAGRAPH_SPLIT.split(text)))
+    paragraphs = _PARAGRAPH_SPLIT.split(text)
+    if text.isascii():
+        # Alike paragraphs are alike without their whitespace; bytes drop it fastest.
+        keys = list(map(_WITHOUT_SPACES, map(_ASCII, paragraphs)))
+    else:
+        keys = list(map(_key, paragraphs))
     if len(set(keys)) == len(keys):  # no two paragraphs alike: nothing can be a repeat
         return []
     edits = []
