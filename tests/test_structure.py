@@ -3,7 +3,7 @@ from hypothesis import strategies as st
 
 from newsdedup import clean
 from newsdedup.clean.edits import Edit
-from newsdedup.clean.structure import fix_line_spaces
+from newsdedup.clean.structure import fix_hard_wraps, fix_line_spaces
 
 PARA = "The storm brought down power lines across the northern districts overnight."
 
@@ -186,3 +186,36 @@ def test_repeated_paragraphs_equal_the_plain_form(text):
     from newsdedup.clean.structure import fix_repeated_paragraphs
 
     assert fix_repeated_paragraphs(text) == _repeats_reference(text)
+
+
+_WRAPPED_PIECES = [
+    "The harbour authority said on Tuesday that dredging of the\n",
+    "main channel would start in March and last eleven weeks,\n",
+    "closing two of the four berths to container ships and the gov-\n",
+    "ernment said the state-\n",
+    "owned yard would govern-\n",
+    "ment work.\n",
+    "Ships were told.\n",
+    "Advertisement\n",
+    "\n",
+    "  \n",
+    "1. A list item of the kind that keeps a block from re-flowing at all\n",
+]
+
+
+@given(st.lists(st.sampled_from(_WRAPPED_PIECES), max_size=14).map("".join))
+def test_reflowed_text_is_its_edits_applied(text):
+    from newsdedup.clean import boilerplate
+    from newsdedup.clean.edits import apply_edits
+    from newsdedup.clean.structure import reflow
+
+    def widgets(t: str) -> dict[int, str]:
+        return {start: rule.name for start, _, rule in boilerplate.rule_lines(t)}
+
+    for standalone in (None, widgets):
+        made = reflow(text, standalone)
+        if made is None:
+            assert fix_hard_wraps(text, standalone) == []
+        else:
+            assert made.edits() and made.text == apply_edits(text, made.edits())
+            assert made.joins_without_space == any(not e.replacement for e in made.edits())

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import functools
-import operator
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -101,7 +100,6 @@ _MARKUP = ("markup.entities", "markup.broken_entities", "markup.tags")
 # How a round calls a step.
 _PLAIN, _MARKUP_STEP, _MOJIBAKE, _HEADLINE, _HARD_WRAPS, _BOILERPLATE = range(6)
 _KINDS = {"unicode.mojibake": _MOJIBAKE, "structure.repeated_headline": _HEADLINE}
-_REPLACEMENT = operator.itemgetter(3)
 _KINDS = {"unicode.mojibake": _MOJIBAKE, "structure.repeated_headline": _HEADLINE}
 _MARKUP_TRIGGERS = "&;<"
 _MAX_ROUNDS = 8
@@ -256,11 +254,11 @@ class Cleaner:
                         return {}
                     return {s: rule.name for s, _, rule in boilerplate.judge_lines(t, starts, self._guard)}
 
-                new = fix(text, standalone if self._guard else None)
-                if new:
-                    log.apply(name, new)
+                made = structure.reflow(text, standalone if self._guard else None)
+                if made is not None:
+                    log.apply_made(name, made.text, made.edits)
                     # Breaks that became spaces or blank lines make no candidate line of none.
-                    if quiet is text and "" not in map(_REPLACEMENT, new):
+                    if quiet is text and not made.joins_without_space:
                         quiet = log.text
             elif kind == _BOILERPLATE:
                 if quiet is not text:

@@ -146,7 +146,7 @@ class EditLog:
     def __init__(self, original: str) -> None:
         self.original = original
         self.text = original
-        self._stages: list[tuple[str, Sequence[Edit]]] = []
+        self._stages: list[tuple[str, Sequence[Edit] | Callable[[], Sequence[Edit]]]] = []
         self._combined: list[Edit] = []
 
     @property
@@ -156,7 +156,8 @@ class EditLog:
             # The stages were made one after another: rebuild each one's input text on the way.
             current = self.original if not self._combined else apply_edits(self.original, self._combined)
             combined = self._combined
-            for rule, new in self._stages:
+            for rule, stage in self._stages:
+                new = stage() if callable(stage) else stage
                 combined = combine(self.original, current, combined, rule, new)
                 current = apply_edits(current, new)
             self._combined = combined
@@ -166,6 +167,11 @@ class EditLog:
     def run(self, rule: str, fix: Callable[[str], list[Edit]]) -> None:
         """Run one fix on the current text and record what it changed."""
         self.apply(rule, fix(self.text))
+
+    def apply_made(self, rule: str, text: str, edits: Callable[[], Sequence[Edit]]) -> None:
+        """Record a fix that made the new ``text`` itself; ``edits()`` lists its edits when read."""
+        self._stages.append((rule, edits))
+        self.text = text
 
     def apply(self, rule: str, new: Sequence[Edit]) -> None:
         """Apply ``new`` (sorted, non-overlapping, in current-text coordinates)."""

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from itertools import accumulate
+from dataclasses import dataclass
+from itertools import accumulate, chain
 from operator import methodcaller
 
 import regex
 
 from ._regex import TIMEOUT, edits_from_matches, iter_lines, line_removal
-from .edits import Edit, edits_of
+from .edits import Edit, apply_edits_window, edits_of
 
 __all__ = [
     "fix_blank_lines",
@@ -21,6 +22,7 @@ __all__ = [
     "fix_line_spaces",
     "fix_repeated_headline",
     "fix_repeated_paragraphs",
+    "reflow",
 ]
 
 # NEL (U+0085) is left alone: in mojibake it is the "…" of cp1252, which ftfy restores.
@@ -108,7 +110,39 @@ _WORDS = re.compile(r"\w+(?:-\w+)*")
 
 
 def fix_hard_wraps(text: str, standalone: Callable[[str], dict[int, str]] | None = None) -> list[Edit]:
-    """Re-flow paragraphs that were hard-wrapped at a fixed width.
+    """Re-flow paragraphs that were hard-wrapped at a fixed width (see :func:`reflow`)."""
+    made = reflow(text, standalone)
+    return [] if made is None else made.edits()
+
+
+@dataclass(frozen=True)
+class Reflow:
+    """What re-flowing made of a text: the new ``text``, and its edits, listed when asked for
+    (a block re-flowed plainly is kept as its line ends and which lines were full)."""
+
+    text: str
+    parts: tuple[list[Edit] | tuple[list[int], list[bool]], ...]
+
+    def edits(self) -> list[Edit]:
+        out: list[Edit] = []
+        for part in self.parts:
+            if isinstance(part, list):
+                out += part
+            else:
+                after, full = part
+                out += edits_of(
+                    "structure.hard_wraps", map((-1).__add__, after), after, map(_BREAK.__getitem__, full)
+                )
+        return out
+
+    @property
+    def joins_without_space(self) -> bool:
+        """Whether a line was joined to the next with nothing between (a hyphen kept or dropped)."""
+        return any(not e.replacement for part in self.parts if isinstance(part, list) for e in part)
+
+
+def reflow(text: str, standalone: Callable[[str], dict[int, str]] | None = None) -> Reflow | None:
+    """Re-flow paragraphs that were hard-wrapped at a fixed width; None when nothing is.
 
     In a block that looks wrapped, a line break after a full line becomes a space, and one after
     a short line (a paragraph's last line) becomes a paragraph break. A word broken across the
@@ -121,9 +155,11 @@ def fix_hard_wraps(text: str, standalone: Callable[[str], dict[int, str]] | None
     name and the sentence closes up; elsewhere it is set apart as a paragraph of its own.
     """
     if text.count("\n") < MIN_WRAP_LINES - 1:
-        return []
+        return None
     flagged: dict[int, str] | None = None
-    edits: list[Edit] = []
+    parts: list[list[Edit] | tuple[list[int], list[bool]]] = []
+    pieces: list[str] = []  # the new text
+    done = 0  # the end of the last block re-flowed
     words: set[str] | None = None
     for start, block in _blocks(text):
         bodies = block.split("\n")
@@ -158,13 +194,16 @@ def fix_hard_wraps(text: str, standalone: Callable[[str], dict[int, str]] | None
             continue
         if alone is None and "-\n" not in block:
             # Nothing to judge line by line: every break becomes a space or a paragraph break.
-            after = ends[:-1]  # past each newline but the last line's
-            edits += edits_of(
-                "structure.hard_wraps", map((-1).__add__, after), after, map(_BREAK.__getitem__, full)
-            )
+            parts.append((ends[:-1], full))  # past each newline but the last line's
+            pieces.append(text[done:start])
+            # Each line but the last, then what its break became.
+            pieces += chain.from_iterable(zip(bodies, map(_BREAK.__getitem__, full), strict=False))
+            pieces.append(bodies[-1])
+            done = start + len(block)
             continue
         if alone is None:
             alone = [None] * len(bodies)
+        edits: list[Edit] = []
         skip = -1
         for k in range(len(bodies) - 1):
             if k == skip:
@@ -195,7 +234,14 @@ def fix_hard_wraps(text: str, standalone: Callable[[str], dict[int, str]] | None
                         edits.append(Edit("structure.hard_wraps", newline, end, ""))
                         continue
             edits.append(Edit("structure.hard_wraps", newline, end, " "))
-    return edits
+        parts.append(edits)
+        pieces.append(text[done:start])
+        pieces.append(apply_edits_window(text, start, start + len(block), edits))
+        done = start + len(block)
+    if not parts:
+        return None
+    pieces.append(text[done:])
+    return Reflow("".join(pieces), tuple(parts))
 
 
 _BREAK = ("\n\n", " ")  # what a line break becomes after a short line, and after a full one
