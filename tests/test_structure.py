@@ -219,3 +219,12 @@ def test_reflowed_text_is_its_edits_applied(text):
         else:
             assert made.edits() and made.text == apply_edits(text, made.edits())
             assert made.joins_without_space == any(not e.replacement for e in made.edits())
+
+
+@given(st.text(alphabet=" \t\nab", max_size=40))
+def test_line_starts_stripped_in_one_go_equal_the_edits_applied(text):
+    from newsdedup.clean.edits import apply_edits
+    from newsdedup.clean.structure import strip_line_starts
+
+    made = strip_line_starts(text)
+    assert made is None or made == apply_edits(text, fix_line_spaces(text))

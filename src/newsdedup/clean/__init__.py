@@ -98,9 +98,17 @@ def triggers_in(text: str) -> set[str]:
 
 _MARKUP = ("markup.entities", "markup.broken_entities", "markup.tags")
 # How a round calls a step.
-_PLAIN, _MARKUP_STEP, _MOJIBAKE, _HEADLINE, _HARD_WRAPS, _BOILERPLATE = range(6)
-_KINDS = {"unicode.mojibake": _MOJIBAKE, "structure.repeated_headline": _HEADLINE}
-_KINDS = {"unicode.mojibake": _MOJIBAKE, "structure.repeated_headline": _HEADLINE}
+_PLAIN, _MARKUP_STEP, _MOJIBAKE, _HEADLINE, _HARD_WRAPS, _BOILERPLATE, _LINE_SPACES = range(7)
+_KINDS = {
+    "unicode.mojibake": _MOJIBAKE,
+    "structure.repeated_headline": _HEADLINE,
+    "structure.line_spaces": _LINE_SPACES,
+}
+_KINDS = {
+    "unicode.mojibake": _MOJIBAKE,
+    "structure.repeated_headline": _HEADLINE,
+    "structure.line_spaces": _LINE_SPACES,
+}
 _MARKUP_TRIGGERS = "&;<"
 _MAX_ROUNDS = 8
 
@@ -244,6 +252,14 @@ class Cleaner:
                 new = fix(text)
                 if new:
                     log.apply(name, new)
+            elif kind == _LINE_SPACES:
+                made = structure.strip_line_starts(text)
+                if made is None:
+                    new = fix(text)
+                    if new:
+                        log.apply(name, new)
+                elif made != text:  # its edits are listed from the text it was given, when read
+                    log.apply_made(name, made, functools.partial(fix, text))
             elif kind == _HARD_WRAPS:
 
                 def standalone(t: str) -> dict[int, str]:

@@ -23,6 +23,7 @@ __all__ = [
     "fix_repeated_headline",
     "fix_repeated_paragraphs",
     "reflow",
+    "strip_line_starts",
 ]
 
 # NEL (U+0085) is left alone: in mojibake it is the "…" of cp1252, which ftfy restores.
@@ -65,6 +66,16 @@ def fix_line_spaces(text: str) -> list[Edit]:
 
 def _start(e: Edit) -> int:
     return e.start
+
+
+def strip_line_starts(text: str) -> str | None:
+    """The text :func:`fix_line_spaces` makes of ``text``, made in one substitution without listing
+    the edits, when only line starts need it (no line ends in a space or tab); None otherwise."""
+    if text[-1:] in (" ", "\t") or _TRAILING.search(text):
+        return None
+    if text[:1] in (" ", "\t"):
+        text = text.lstrip(" \t")
+    return _INDENT.sub("\n", text)
 
 
 _INNER_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
