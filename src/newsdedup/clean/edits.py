@@ -147,22 +147,24 @@ class EditLog:
         self.original = original
         self.text = original
         self._stages: list[tuple[str, Sequence[Edit] | Callable[[], Sequence[Edit]]]] = []
-        self._combined: list[Edit] = []
+        # The stages combined so far, and how many: replaced in one assignment, so that readers
+        # in two threads at once both combine from the same point (and get the same edits).
+        self._combined: tuple[list[Edit], int] = ([], 0)
 
     @property
     def edits(self) -> list[Edit]:
         """The combined edits, sorted, in the original text's coordinates."""
-        if self._stages:
+        combined, done = self._combined
+        stages = self._stages[done:]
+        if stages:
             # The stages were made one after another: rebuild each one's input text on the way.
-            current = self.original if not self._combined else apply_edits(self.original, self._combined)
-            combined = self._combined
-            for rule, stage in self._stages:
+            current = apply_edits(self.original, combined) if combined else self.original
+            for rule, stage in stages:
                 new = stage() if callable(stage) else stage
                 combined = combine(self.original, current, combined, rule, new)
                 current = apply_edits(current, new)
-            self._combined = combined
-            self._stages = []
-        return list(self._combined)
+            self._combined = (combined, done + len(stages))
+        return list(combined)
 
     def run(self, rule: str, fix: Callable[[str], list[Edit]]) -> None:
         """Run one fix on the current text and record what it changed."""
