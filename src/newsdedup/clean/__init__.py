@@ -104,12 +104,7 @@ _KINDS = {
     "structure.repeated_headline": _HEADLINE,
     "structure.line_spaces": _LINE_SPACES,
 }
-_KINDS = {
-    "unicode.mojibake": _MOJIBAKE,
-    "structure.repeated_headline": _HEADLINE,
-    "structure.line_spaces": _LINE_SPACES,
-}
-_MARKUP_TRIGGERS = "&;<"
+_MARKUP_TRIGGERS = "".join(TRIGGERS[name] for name in _MARKUP)
 _MAX_ROUNDS = 8
 
 

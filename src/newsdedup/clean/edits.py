@@ -166,10 +166,6 @@ class EditLog:
             self._combined = (combined, done + len(stages))
         return list(combined)
 
-    def run(self, rule: str, fix: Callable[[str], list[Edit]]) -> None:
-        """Run one fix on the current text and record what it changed."""
-        self.apply(rule, fix(self.text))
-
     def apply_made(self, rule: str, text: str, edits: Callable[[], Sequence[Edit]]) -> None:
         """Record a fix that made the new ``text`` itself; ``edits()`` lists its edits when read."""
         self._stages.append((rule, edits))
