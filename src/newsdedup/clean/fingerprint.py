@@ -135,16 +135,12 @@ _CREDIT_STARTS = (
 )
 
 
+# A copyright line may hold these anywhere (and so may a residue candidate line).
+_COPYRIGHT_WORDS = ("copyright", "©", "(c)", "copr.", "all rights reserved", "may not be")
+
+
 def _might_be_copyright(line: str) -> bool:
-    low = line.lower()
-    return (
-        "copyright" in low
-        or "©" in low
-        or "(c)" in low
-        or "copr." in low
-        or "all rights reserved" in low
-        or "may not be" in low
-    )
+    return any(map(line.lower().__contains__, _COPYRIGHT_WORDS))
 
 
 # A separator between digits, one pattern each: a literal first lets the search skip ahead to the
@@ -220,8 +216,6 @@ def fold(text: str) -> str:
 # ("by" stands for "by" and a space), searched in the lower-cased text (see lines_that_may_match),
 # so that prose lines, nearly all of them, skip the per-line tests.
 _MAYBE_RESIDUE_START = LineStarts.of(["by", *(w for w in _CREDIT_STARTS if w != "("), *AGENCIES], "-–—(")
-# A copyright line may hold these anywhere (see _might_be_copyright).
-_COPYRIGHT_WORDS = ("copyright", "©", "(c)", "copr.", "all rights reserved", "may not be")
 
 
 class _Residue:

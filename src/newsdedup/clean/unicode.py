@@ -54,6 +54,7 @@ _MAYBE_BAD = re.compile(r"[^\x00-\x7f]{2}|[\x80-\x9f]|[ÃÂ]\s|[Œœ](?![A-Za-z]
 
 
 # The same test in the pieces a scan does fastest: a two-character class, then plain finds.
+_C1 = re.compile("[\x80-\x9f]")
 _TWO_NON_ASCII = re.compile("[\x80-\U0010ffff][\x80-\U0010ffff]")
 
 
@@ -64,9 +65,6 @@ def maybe_bad(text: str) -> bool:
     if not ("Ã" in text or "Â" in text or "Œ" in text or "œ" in text or _C1.search(text)):
         return False
     return _MAYBE_BAD.search(text) is not None
-
-
-_C1 = re.compile("[\x80-\x9f]")
 
 
 # ftfy's detector looked for only around the spots _MAYBE_BAD finds: each match of its pattern
