@@ -94,12 +94,13 @@ def _tabular(line: str, runs: int | None = None) -> bool:
 def fix_inner_spaces(text: str) -> list[Edit]:
     """Collapse runs of spaces between words to one space (not in table rows, whose alignment is
     their meaning)."""
-    if "  " not in text:
-        return []
     edits = []
-    for start, _, line in iter_lines(text):
-        if "  " not in line:
-            continue
+    at = text.find("  ")
+    while at >= 0:  # only the lines that hold a double space
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        line = text[start:] if end < 0 else text[start:end]
+        at = -1 if end < 0 else text.find("  ", end)
         runs = list(_INNER_SPACES.finditer(line))
         if runs and not _tabular(line, len(runs)):
             edits.extend(
