@@ -14,6 +14,7 @@ order they ran ("markup.entities+unicode.mojibake"): the record stays exact, onl
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from itertools import repeat
 from typing import NamedTuple
@@ -120,6 +121,11 @@ def map_offset(edits: Sequence[Edit], offset: int) -> int:
     return offset - shift
 
 
+@functools.lru_cache(maxsize=256)
+def _join_two(first: str, second: str) -> str:
+    return _join_rules((first, second))
+
+
 def _join_rules(rules: Iterable[str]) -> str:
     seen: dict[str, None] = {}
     for rule in rules:
@@ -220,6 +226,25 @@ def combine(original: str, text: str, old: list[Edit], rule: str, new: Sequence[
             )
             i = j
             continue
+        if hi < n_old and (j == len(new) or new[j].start > max(g_end, cur_ends[hi])):
+            o_cur_end = cur_ends[hi]
+            if hi + 1 == n_old or cur_starts[hi + 1] > max(g_end, o_cur_end):
+                # One new edit touching one old edit and nothing else: the group below, worked
+                # out directly (a re-flowed line break beside the indentation removed before it).
+                o = old[hi]
+                o_cur_start = cur_starts[hi]
+                s_cur, e_cur = min(g_start, o_cur_start), max(g_end, o_cur_end)
+                if s_cur == o_cur_start:
+                    o_start = o.start
+                else:  # the new edit starts before the old one's text, in text no edit touched
+                    o_start = s_cur if hi == 0 else old[hi - 1].end + (s_cur - cur_ends[hi - 1])
+                o_end = o.end if e_cur == o_cur_end else o.end + (e_cur - o_cur_end)
+                replacement = text[s_cur : first.start] + first.replacement + text[first.end : e_cur]
+                if original[o_start:o_end] != replacement:
+                    merged.append(Edit(_join_two(o.rule, first.rule or rule), o_start, o_end, replacement))
+                used_old.add(hi)
+                i = j
+                continue
         # Grow a group: new edits that overlap, and old edits that touch it (closed interval).
         while True:
             while j < len(new) and new[j].start <= g_end:
