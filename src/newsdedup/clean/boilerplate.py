@@ -258,13 +258,8 @@ def matching_rule(line: str, rules: tuple[LineRule, ...] = RULES) -> LineRule | 
         or _ANY_KEYWORD.search(lowered)
     ):
         return None
-    size = len(core)
-    for rule in rules:  # rule.matches, inlined: this runs for every candidate line
-        if (
-            size <= rule.max_len
-            and rule.may_match(lowered)
-            and rule.pattern.fullmatch(core, timeout=TIMEOUT) is not None
-        ):
+    for rule in rules:
+        if rule.matches(core, lowered):
             return rule
     return None
 
