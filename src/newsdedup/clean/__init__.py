@@ -203,7 +203,7 @@ class Cleaner:
                     self._steps.append((_BOILERPLATE, name, lines, None))
             elif name == "structure.hard_wraps":
                 if self.options.enabled(name):
-                    self._steps.append((_HARD_WRAPS, name, fix, None))
+                    self._steps.append((_HARD_WRAPS, name, structure.reflow, None))
             elif name in _MARKUP:
                 if self._markup_fixes and name == _MARKUP[0]:
                     self._steps.append((_MARKUP_STEP, "markup", self._markup, frozenset(_MARKUP_TRIGGERS)))
@@ -265,7 +265,7 @@ class Cleaner:
                         return {}
                     return {s: rule.name for s, _, rule in boilerplate.judge_lines(t, starts, self._guard)}
 
-                made = structure.reflow(text, standalone if self._guard else None)
+                made = fix(text, standalone if self._guard else None)
                 if made is not None:
                     log.apply_made(name, made.text, made.edits)
                     # Breaks that became spaces or blank lines make no candidate line of none.
