@@ -35,7 +35,7 @@ import ftfy
 from ftfy.badness import is_bad
 
 from newsdedup import Cleaner, clean
-from newsdedup.clean.boilerplate import _TRIM, RULES
+from newsdedup.cleaning.boilerplate import _TRIM, RULES
 
 HERE = Path(__file__).resolve().parent
 EVAL = HERE.parent.parent / "shared" / "eval-data" / "jsonl"

@@ -313,7 +313,7 @@ def signature_table(texts: list[str]) -> str:
     from rensa import RMinHash
 
     from newsdedup import minhash_signatures
-    from newsdedup.dedup.shingles import shingles
+    from newsdedup.matching.shingles import shingles
 
     n = len(texts)
     minhash_signatures(texts[:200])  # warm caches, as a long-running pipeline would be
@@ -347,9 +347,9 @@ def oracle_table(records: list[dict]) -> str:
     from scipy.sparse import csr_matrix
 
     import newsdedup
-    from newsdedup.dedup.lsh import band_params, candidate_pairs
-    from newsdedup.dedup.shingles import shingle_batch
-    from newsdedup.dedup.signatures import signatures_from_shingles
+    from newsdedup.matching.lsh import band_params, candidate_pairs
+    from newsdedup.matching.shingles import shingle_batch
+    from newsdedup.matching.signatures import signatures_from_shingles
 
     cfg = newsdedup.DedupConfig()
     cleaner = newsdedup.Cleaner()

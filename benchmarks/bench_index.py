@@ -38,8 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import _cipher, reuters_stories
 from newsdedup import NearDupIndex
-from newsdedup.dedup.batch import _validate
-from newsdedup.dedup.index import _lean
+from newsdedup.index.redis import lean_minhash
+from newsdedup.records import validate
 from wire import OUTLETS, agency_copy, republish, timestamp
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -113,7 +113,7 @@ def latency(n: int, probes: int, stories: list[dict]) -> dict:
         a_e2e.append(time.perf_counter() - t)
     # Index work alone: the same calls on records already signed.
     signed = [
-        index._sign([_validate(0, {**r, "id": f"{r['id']}+"}, index.config.fields)])[0] for r in probe_records
+        index._sign([validate(0, {**r, "id": f"{r['id']}+"}, index.config.fields)])[0] for r in probe_records
     ]
     q_idx, a_idx = [], []
     store = index._store
@@ -195,13 +195,13 @@ def redis_table(url: str, docs: int, one_at_a_time: int, stories: list[dict]) ->
     import redis
     from datasketch import MinHashLSH
 
-    from newsdedup.dedup.index import redis_connection_kwargs
+    from newsdedup.index.redis import redis_connection_kwargs
 
     kwargs = redis_connection_kwargs(url)
     redis.Redis(**kwargs).flushdb()
     records = [rec for _, rec in distinct_stories(docs, stories)]
     probe = NearDupIndex()
-    batch, _ = probe._sign([_validate(i, r, probe.config.fields) for i, r in enumerate(records)])
+    batch, _ = probe._sign([validate(i, r, probe.config.fields) for i, r in enumerate(records)])
     rows = []
 
     # newsdedup: the index's own batched paths, on the signatures.
@@ -236,7 +236,7 @@ def redis_table(url: str, docs: int, one_at_a_time: int, stories: list[dict]) ->
         num_perm=index.config.num_perm,
         storage_config={"type": "redis", "basename": b"dsbench", "redis": kwargs},
     )
-    m = [_lean(batch.signatures[i], index.config.seed) for i in range(one_at_a_time)]
+    m = [lean_minhash(batch.signatures[i], index.config.seed) for i in range(one_at_a_time)]
     t = time.perf_counter()
     for i in range(one_at_a_time):
         lsh.insert(records[i]["id"], m[i])

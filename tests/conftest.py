@@ -62,7 +62,7 @@ def redis_name(redis_url):
     """A fresh index name on the test server; its keys are deleted afterwards."""
     import redis
 
-    from newsdedup.dedup.index import redis_connection_kwargs
+    from newsdedup.index.redis import redis_connection_kwargs
 
     name = f"test-{uuid.uuid4().hex[:12]}"
     yield name

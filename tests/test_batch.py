@@ -123,7 +123,7 @@ def test_same_input_same_outcomes():
 
 
 def test_chunks_and_workers_give_the_same_outcomes():
-    from newsdedup.cli import load_sample
+    from newsdedup import load_sample
 
     records = [*load_sample(), {"id": "bad"}, {"id": "empty", "text": "Share"}]
     base = dedup(records, on_error="skip")

@@ -3,7 +3,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdedup import clean
-from newsdedup.clean.boilerplate import _TRIM, RULES, matching_rule, rule_lines
+from newsdedup.cleaning.boilerplate import _TRIM, RULES, matching_rule, rule_lines
 
 BODY = "The council approved the budget on Monday after a long debate."
 

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 import newsdedup
 from newsdedup import Cleaner, CleanResult, apply_edits, clean, map_offset
-from newsdedup.clean import FIXES, TRIGGERS, triggers_in
+from newsdedup.cleaning import FIXES, TRIGGERS, triggers_in
 
 # Text made of the pieces real scrapes are made of, so properties meet the rules, not just noise.
 PIECES = [
@@ -186,7 +186,7 @@ def test_shortcuts_change_nothing(text):
     gives the same text and the same edits."""
     from unittest import mock
 
-    from newsdedup.clean import boilerplate
+    from newsdedup.cleaning import boilerplate
 
     fast = Cleaner().clean(text)
     with mock.patch.object(boilerplate, "candidate_lines", lambda text: None):

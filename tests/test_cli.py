@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from newsdedup.cli import load_sample, main, run_demo
+from newsdedup import load_sample
+from newsdedup.cli import main
+from newsdedup.demo import run_demo
 
 STORY = (
     "Rescuers pulled 212 people from a ferry that ran aground off the coast late on Saturday, "
@@ -144,7 +146,7 @@ def test_stdin_to_stdout():
 
 
 def test_workers_give_byte_identical_output(tmp_path):
-    from newsdedup.cli import load_sample
+    from newsdedup import load_sample
 
     src = _write(tmp_path / "in.jsonl", [json.dumps(r) for r in load_sample()])
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"

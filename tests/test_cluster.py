@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from newsdedup import dedup
-from newsdedup.dedup.cluster import Member, assign_clusters, parse_date
+from newsdedup.matching.cluster import Member, assign_clusters, parse_date
 
 
 def _words(start, n):

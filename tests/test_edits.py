@@ -1,7 +1,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup.clean.edits import Edit, EditLog, apply_edits, map_offset
+from newsdedup.cleaning.edits import Edit, EditLog, apply_edits, map_offset
 
 
 @st.composite

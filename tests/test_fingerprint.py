@@ -3,7 +3,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsdedup import clean
-from newsdedup.clean.fingerprint import fold, make_fingerprint
+from newsdedup.cleaning.fingerprint import fold, make_fingerprint
 
 BODY = "The port reopened on Monday after a three-day strike."
 FOLDED = "the port reopened on monday after a threeday strike"
@@ -82,7 +82,7 @@ def test_fold_equals_its_plain_form(text):
     ).map("".join)
 )
 def test_agency_line_pretest_never_hides_a_match(line):
-    from newsdedup.clean.fingerprint import _AGENCY_LINE, _Residue
+    from newsdedup.cleaning.fingerprint import _AGENCY_LINE, _Residue
 
     line = line.strip()
     if line and len(line) <= 40 and _AGENCY_LINE.fullmatch(line):

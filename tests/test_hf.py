@@ -1,8 +1,7 @@
 from datasets import Dataset
 
 import newsdedup.hf
-from newsdedup import clean, dedup
-from newsdedup.cli import load_sample
+from newsdedup import clean, dedup, load_sample
 
 SAMPLE = load_sample()
 

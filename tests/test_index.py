@@ -10,10 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup import DedupConfig, IndexFormatError, InputError, Match, NearDupIndex, dedup
-from newsdedup.cli import load_sample
-from newsdedup.dedup.batch import _validate
-from newsdedup.dedup.index import FORMAT_VERSION, _read_index_file
+from newsdedup import DedupConfig, IndexFormatError, InputError, Match, NearDupIndex, dedup, load_sample
+from newsdedup.index.files import FORMAT_VERSION, read_index_file
+from newsdedup.records import validate
 
 SAMPLE = load_sample()
 STORY = (
@@ -202,7 +201,7 @@ def test_saved_index_is_numpy_and_json(tmp_path):
             f"{n}.npy"
             for n in ("meta", "seqs", "signatures", "sizes", "dates", "number_values", "number_offsets")
         )
-    meta, arrays = _read_index_file(str(tmp_path / "i.npz"))
+    meta, arrays = read_index_file(str(tmp_path / "i.npz"))
     assert meta["version"] == FORMAT_VERSION and arrays["signatures"].dtype == np.uint32
 
 
@@ -336,7 +335,7 @@ def test_redis_settings_must_match(redis_url, redis_name):
 _CHILD = """
 import json, sys
 from newsdedup import NearDupIndex
-from newsdedup.cli import load_sample
+from newsdedup import load_sample
 records = load_sample()[: int(sys.argv[3])]
 out = NearDupIndex(storage=sys.argv[1], name=sys.argv[2]).add_many(records)
 print(json.dumps([o.status for o in out]))
@@ -360,10 +359,10 @@ def test_two_processes_share_one_redis_index(redis_url, redis_name):
 
 
 def test_redis_password_is_never_shown(redis_url, redis_name):
-    from newsdedup.dedup.index import _redact
+    from newsdedup.index.redis import redact
 
-    assert _redact("redis://user:s3cret@host:6379/0") == "redis://user:***@host:6379/0"
-    assert _redact("redis://:s3cret@host:6379/0") == "redis://:***@host:6379/0"
+    assert redact("redis://user:s3cret@host:6379/0") == "redis://user:***@host:6379/0"
+    assert redact("redis://:s3cret@host:6379/0") == "redis://:***@host:6379/0"
     index = NearDupIndex(storage=redis_url, name=redis_name)
     assert "s3cret" not in repr(index)
 
@@ -387,7 +386,7 @@ def test_check_many_leaves_the_index_unchanged(redis_url, redis_name):
 def test_redis_layout_is_datasketchs_own(redis_url, redis_name):
     from datasketch import LeanMinHash, MinHashLSH
 
-    from newsdedup.dedup.index import redis_connection_kwargs
+    from newsdedup.index.redis import redis_connection_kwargs
 
     index = NearDupIndex(storage=redis_url, name=redis_name)
     index.add_many(SAMPLE)
@@ -402,7 +401,7 @@ def test_redis_layout_is_datasketchs_own(redis_url, redis_name):
         prepickle=False,
     )
     for record in SAMPLE[:20]:
-        batch, _ = index._sign([_validate(0, record, index.config.fields)])
+        batch, _ = index._sign([validate(0, record, index.config.fields)])
         m = LeanMinHash(seed=1, hashvalues=batch.signatures[0], scheme="affine32")
         expected = {json.dumps(x.id).encode() for x in index.query(record)}
         assert set(lsh.query(m)) == expected
@@ -509,7 +508,7 @@ def test_damaged_redis_records_are_refused(redis_url, redis_name):
 
     import redis
 
-    from newsdedup.dedup.index import redis_connection_kwargs
+    from newsdedup.index.redis import redis_connection_kwargs
 
     index = NearDupIndex(storage=redis_url, name=redis_name)
     index.add({"id": "a", "text": STORY})
@@ -520,7 +519,7 @@ def test_damaged_redis_records_are_refused(redis_url, redis_name):
 
 
 def test_redis_credentials_come_from_the_url_or_the_environment_and_are_never_printed(monkeypatch):
-    from newsdedup.dedup.index import redis_connection_kwargs
+    from newsdedup.index.redis import redis_connection_kwargs
 
     assert redis_connection_kwargs("redis://:s3cret@localhost:6379/2")["password"] == "s3cret"
     monkeypatch.setenv("REDIS_PASSWORD", "fr0m-env")

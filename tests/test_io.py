@@ -1,6 +1,9 @@
+import sys
+
 import pytest
 
-from newsdedup.io import InvalidRecord, atomic_output, read_jsonl
+from newsdedup.io import atomic_output, read_jsonl
+from newsdedup.records import InvalidRecord
 
 
 def test_read_jsonl_keeps_every_line_in_place(tmp_path):
@@ -106,15 +109,8 @@ def test_txt_folder(tmp_path):
 
 
 def test_parquet_needs_pyarrow_message(monkeypatch, tmp_path):
-    import builtins
-
-    real = builtins.__import__
-
-    def no_pyarrow(name, *args, **kwargs):
-        if name.startswith("pyarrow"):
-            raise ImportError(name)
-        return real(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_pyarrow)
+    # None in sys.modules makes the import fail as a missing package does.
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
     with pytest.raises(ImportError, match=r"newsdedup\[parquet\]"):
         list(read_records(tmp_path / "x.parquet"))

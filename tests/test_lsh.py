@@ -66,7 +66,7 @@ def test_pairs_are_sorted_unique_and_typed():
 def test_band_index_finds_what_datasketch_finds(seed, br, n, buffer):
     from datasketch import LeanMinHash
 
-    from newsdedup.dedup.lsh import BandIndex
+    from newsdedup.matching.lsh import BandIndex
 
     b, r = br
     rng = np.random.default_rng(seed)

@@ -58,7 +58,7 @@ def test_tag_pretest_never_hides_a_tag(text):
     import re
     from unittest import mock
 
-    from newsdedup.clean import markup
+    from newsdedup.cleaning import markup
 
     with mock.patch.object(markup, "_MAYBE_TAG", re.compile("")):
         unfiltered = markup.fix_tags(text)

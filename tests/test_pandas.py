@@ -2,8 +2,7 @@ import pandas as pd
 import pytest
 
 import newsdedup.pandas as ndp
-from newsdedup import dedup
-from newsdedup.cli import load_sample
+from newsdedup import dedup, load_sample
 
 SAMPLE = load_sample()
 

@@ -3,7 +3,7 @@ import sys
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsdedup.clean._regex import SPACES, LineStarts, lines_that_may_match, word_union
+from newsdedup.cleaning._regex import SPACES, LineStarts, lines_that_may_match, word_union
 
 WORDS = ("share", "by", "read more", "x", "[")
 LEAD = "-–—(•"

@@ -5,8 +5,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from newsdedup import Deduplicator
-from newsdedup.cli import load_sample
+from newsdedup import Deduplicator, load_sample
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,7 +4,7 @@ import sys
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsdedup.dedup.shingles import shingle_batch, shingle_hash, shingles
+from newsdedup.matching.shingles import shingle_batch, shingle_hash, shingles
 
 texts = st.lists(
     st.text(alphabet=st.sampled_from("ab é東👍 \n\t\x1c\x85\xa0\u2003\u3000\u2028\ud800"), max_size=40),
@@ -29,7 +29,7 @@ def test_short_and_empty_texts():
 
 def test_hash_does_not_depend_on_python_hash_seed():
     code = (
-        "from newsdedup.dedup.shingles import shingle_batch; "
+        "from newsdedup.matching.shingles import shingle_batch; "
         "print(shingle_batch(['x y z w v u'], 2).hashes.tolist())"
     )
     outs = {

@@ -4,8 +4,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdedup import minhash_signatures
-from newsdedup.dedup import signatures
-from newsdedup.dedup.shingles import shingle_hash, shingles
+from newsdedup.matching import signatures
+from newsdedup.matching.shingles import shingle_hash, shingles
 
 words = st.sampled_from(["storm", "port", "said", "the", "on", "Monday", "é", "東京", "1,200", "—"])
 docs = st.lists(st.lists(words, max_size=40).map(" ".join), min_size=1, max_size=6)

@@ -2,8 +2,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from newsdedup import clean
-from newsdedup.clean.edits import Edit
-from newsdedup.clean.structure import fix_hard_wraps, fix_line_spaces
+from newsdedup.cleaning.edits import Edit
+from newsdedup.cleaning.structure import fix_hard_wraps, fix_line_spaces
 
 PARA = "The storm brought down power lines across the northern districts overnight."
 
@@ -146,7 +146,7 @@ def test_line_spaces_edits_equal_the_plain_per_line_form(text):
 
 def _repeats_reference(text: str) -> list[Edit]:
     """fix_repeated_paragraphs written the plain way: every paragraph keyed and judged in turn."""
-    from newsdedup.clean.structure import _PARAGRAPH_SPLIT
+    from newsdedup.cleaning.structure import _PARAGRAPH_SPLIT
 
     edits, seen, previous, prev_end, pos = [], set(), "", 0, 0
     for sep in [*_PARAGRAPH_SPLIT.finditer(text), None]:
@@ -183,7 +183,7 @@ _PARAGRAPH_PIECES = [
 @example(LONG + "\n\nx\n\n" + LONG.replace(" ", "\n", 1))
 @given(st.lists(st.sampled_from(_PARAGRAPH_PIECES), max_size=8).map("".join))
 def test_repeated_paragraphs_equal_the_plain_form(text):
-    from newsdedup.clean.structure import fix_repeated_paragraphs
+    from newsdedup.cleaning.structure import fix_repeated_paragraphs
 
     assert fix_repeated_paragraphs(text) == _repeats_reference(text)
 
@@ -205,9 +205,9 @@ _WRAPPED_PIECES = [
 
 @given(st.lists(st.sampled_from(_WRAPPED_PIECES), max_size=14).map("".join))
 def test_reflowed_text_is_its_edits_applied(text):
-    from newsdedup.clean import boilerplate
-    from newsdedup.clean.edits import apply_edits
-    from newsdedup.clean.structure import reflow
+    from newsdedup.cleaning import boilerplate
+    from newsdedup.cleaning.edits import apply_edits
+    from newsdedup.cleaning.structure import reflow
 
     def widgets(t: str) -> dict[int, str]:
         return {start: rule.name for start, _, rule in boilerplate.rule_lines(t)}
@@ -223,8 +223,8 @@ def test_reflowed_text_is_its_edits_applied(text):
 
 @given(st.text(alphabet=" \t\nab", max_size=40))
 def test_line_starts_stripped_in_one_go_equal_the_edits_applied(text):
-    from newsdedup.clean.edits import apply_edits
-    from newsdedup.clean.structure import strip_line_starts
+    from newsdedup.cleaning.edits import apply_edits
+    from newsdedup.cleaning.structure import strip_line_starts
 
     made = strip_line_starts(text)
     assert made is None or made == apply_edits(text, fix_line_spaces(text))

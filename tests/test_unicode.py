@@ -50,7 +50,7 @@ MOJIBAKE_ALPHABET = (
 def test_fast_path_filter_never_hides_what_ftfy_would_flag(text):
     from ftfy.badness import is_bad
 
-    from newsdedup.clean.unicode import _MAYBE_BAD, maybe_bad
+    from newsdedup.cleaning.unicode import _MAYBE_BAD, maybe_bad
 
     if is_bad(text):
         assert _MAYBE_BAD.search(text)
@@ -61,7 +61,7 @@ def test_fast_path_filter_never_hides_what_ftfy_would_flag(text):
 def test_detector_near_spots_equals_ftfys_on_the_whole_text(text):
     from ftfy.badness import is_bad
 
-    from newsdedup.clean import unicode
+    from newsdedup.cleaning import unicode
 
     assert unicode.is_bad_near_spots(text) == is_bad(text)
     reach = unicode._BAD_REACH

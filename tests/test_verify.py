@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from newsdedup import dedup, minhash_signatures
-from newsdedup.dedup.verify import Thresholds, containment, score_pairs
+from newsdedup.matching.verify import Thresholds, containment, score_pairs
 
 STORY = [
     "The city of Norbury closed its main bridge on Tuesday after engineers found cracks in two support "
@@ -44,7 +44,7 @@ def test_truncated_and_extended_copies_are_found():
     assert out[2].duplicate_of == 0
 
 
-def test_thresholds_validate():
+def test_thresholdsvalidate():
     with pytest.raises(ValueError):
         Thresholds(1.5)
     with pytest.raises(ValueError):
@@ -71,7 +71,7 @@ def test_templated_reports_with_other_numbers_are_not_duplicates():
 
 
 def test_numbers_agree_needs_enough_numbers_on_both_sides():
-    from newsdedup.dedup.verify import number_hashes, numbers_agree
+    from newsdedup.matching.verify import number_hashes, numbers_agree
 
     sets = [number_hashes(t) for t in ("a 1 2 3 4", "a 1 2 9 8", "b 7 7", "c 1 2 3 5")]
     values = np.concatenate(sets)

@@ -7,28 +7,26 @@
 ['kept', 'duplicate']
 """
 
-from .clean import Cleaner, CleanOptions, CleanResult, Edit, WireMeta, apply_edits, clean, map_offset
-from .dedup import (
-    DedupConfig,
-    Deduplicator,
-    IndexFormatError,
-    Match,
+__version__ = "0.1.0"
+
+from .batch import Deduplicator, dedup
+from .cleaning import Cleaner, CleanOptions, CleanResult, Edit, WireMeta, apply_edits, clean, map_offset
+from .errors import IndexFormatError, InputError, MissingExtra, NewsdedupError
+from .index import Match, NearDupIndex, stream
+from .matching import (
     Member,
-    NearDupIndex,
-    Outcome,
     Thresholds,
+    Verifier,
     band_params,
     candidate_pairs,
-    dedup,
     minhash_signatures,
     shingle_hash,
     shingles,
-    stream,
 )
-from .io import Fields, InputError, InvalidRecord
+from .outcome import Outcome
+from .records import Fields, InvalidRecord
 from .sample import load_sample
-
-__version__ = "0.1.0"
+from .settings import DedupConfig, MatchSettings
 
 __all__ = [
     "CleanOptions",
@@ -42,10 +40,14 @@ __all__ = [
     "InputError",
     "InvalidRecord",
     "Match",
+    "MatchSettings",
     "Member",
+    "MissingExtra",
     "NearDupIndex",
+    "NewsdedupError",
     "Outcome",
     "Thresholds",
+    "Verifier",
     "WireMeta",
     "__version__",
     "apply_edits",

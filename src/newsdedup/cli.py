@@ -1,4 +1,10 @@
-"""The ``newsdedup`` command: ``demo``, ``clean``, ``dedup``, ``index`` and ``rules``."""
+"""The ``newsdedup`` command: ``demo``, ``clean``, ``dedup``, ``index`` and ``rules``.
+
+Owns: the arguments, one small function per command, and how errors reach the shell (one line
+on stderr, exit 2). Settings are built once from the arguments (:func:`settings_from_args`) and
+given whole to whatever runs them (batch, index, Spark). It must not decide outcomes, read or
+write formats itself (``io``), or lay out reports (``report``).
+"""
 
 from __future__ import annotations
 
@@ -14,28 +20,23 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from . import __version__
-from .clean import FIXES as CLEAN_FIXES
-from .clean import Cleaner, boilerplate
-from .clean.edits import describe_edits
-from .dedup import DedupConfig, Deduplicator, NearDupIndex, Outcome
-from .evaluate import pair_scores
-from .io import (
-    FORMATS,
-    Fields,
-    InputError,
-    InvalidRecord,
-    atomic_output,
-    read_records,
-    text_problem,
-    too_long,
-    write_records,
-)
-from .sample import load_sample
+from .batch import Deduplicator
+from .cleaning import FIXES as CLEAN_FIXES
+from .cleaning import Cleaner, CleanResult, boilerplate
+from .cleaning.edits import describe_edits
+from .errors import InputError, MissingExtra
+from .index import NearDupIndex
+from .io import FORMATS, atomic_output, read_records, write_records
+from .records import Fields, InvalidRecord, number_by_line, read_problem
+from .report import cluster_rows, make_report, match_row, output_row, summarize, summary_screen
+from .settings import DedupConfig
 
 EXIT_INPUT = 2
+
+Rows = Iterator[tuple[str, Mapping[str, Any] | InvalidRecord]]
 
 
 def _fields(args: argparse.Namespace) -> Fields:
@@ -48,86 +49,8 @@ def _fields(args: argparse.Namespace) -> Fields:
     )
 
 
-def _progress(args: argparse.Namespace) -> bool:
-    return not args.quiet and sys.stderr.isatty()
-
-
-def _say(args: argparse.Namespace, message: str) -> None:
-    if not args.quiet:
-        print(message, file=sys.stderr)
-
-
-# --- clean -------------------------------------------------------------------------------------
-
-
-def cmd_clean(args: argparse.Namespace) -> int:
-    fields = _fields(args)
-    cleaner = Cleaner(disable=args.disable or ())
-    counts: Counter[str] = Counter()
-    n = changed = 0
-
-    def cleaned(rows: Iterable[tuple[str, Mapping[str, Any] | InvalidRecord]]) -> Iterator[dict[str, Any]]:
-        nonlocal n, changed
-        for location, record in rows:
-            n += 1
-            reason = record.reason if isinstance(record, InvalidRecord) else text_problem(record, fields)
-            if reason is None and len(record[fields.text]) > args.max_chars:  # type: ignore[index]
-                reason = too_long(len(record[fields.text]), args.max_chars)  # type: ignore[index]
-            if reason is not None:
-                if args.on_error == "raise":
-                    raise InputError(location, reason)
-                counts["<rejected>"] += 1
-                yield {**_row(location, record), "clean": {"error": reason}}
-                continue
-            assert not isinstance(record, InvalidRecord)
-            title = record.get(fields.title)
-            result = cleaner.clean(record[fields.text], title if isinstance(title, str) else None)
-            row = dict(record)
-            if args.keep_original:
-                row[f"{fields.text}_original"] = record[fields.text]
-            row[fields.text] = result.text
-            if args.fingerprint:
-                row["fingerprint"] = result.fingerprint
-            if args.explain == "json":
-                row["clean"] = {"edits": [e.to_dict() for e in result.edits], "meta": result.meta.to_dict()}
-            elif args.explain == "text":
-                report.append(_explained(location, record, result, fields))
-            changed += result.changed
-            counts.update(result.rules())
-            yield row
-
-    report: list[str] = []
-    with _input(args) as read:
-        if args.explain == "text":
-            with atomic_output(args.output) as out:
-                for _ in cleaned(_bar(args, read(), "cleaning")):
-                    out.writelines(report)
-                    report.clear()
-        else:
-            write_records(args.output, cleaned(_bar(args, read(), "cleaning")), fields=fields)
-    top = ", ".join(f"{rule} {k}" for rule, k in counts.most_common(6))
-    _say(
-        args, f"cleaned {n} records, {changed} changed" + (f" ({top})" if top else "") + f" -> {args.output}"
-    )
-    return 0
-
-
-def _explained(location: str, record: Mapping[str, Any], result: Any, fields: Fields) -> str:
-    """One record's edits, for a person to read."""
-    meta = result.meta
-    found = [f"agency {', '.join(meta.agencies)}"] if meta.agencies else []
-    found += [f"place {meta.place}"] if meta.place else []
-    found += [f"byline {', '.join(meta.bylines)}"] if meta.bylines else []
-    head = f"{location}  id={record.get(fields.id)!r}  {len(result.edits)} edit(s)"
-    head += f"  ({'; '.join(found)})" if found else ""
-    body = describe_edits(record[fields.text], result.edits) or ["no change"]
-    return head + "\n" + "".join(f"  {line}\n" for line in body) + "\n"
-
-
-# --- dedup -------------------------------------------------------------------------------------
-
-
-def _config(args: argparse.Namespace) -> DedupConfig:
+def settings_from_args(args: argparse.Namespace) -> DedupConfig:
+    """The run's settings, built once from the arguments of ``dedup`` or ``index build``."""
     keep: Any = getattr(args, "keep", "first")
     if getattr(args, "source_priority", None):
         keep = [s.strip() for s in args.source_priority.split(",") if s.strip()]
@@ -147,99 +70,25 @@ def _config(args: argparse.Namespace) -> DedupConfig:
     )
 
 
-def summarize(outcomes: Sequence[Outcome]) -> dict[str, Any]:
-    status = Counter(o.status for o in outcomes)
-    sizes = Counter(o.cluster for o in outcomes if o.status == "duplicate")
-    return {
-        "records": len(outcomes),
-        "kept": status["kept"],
-        "duplicates": status["duplicate"],
-        "rejected": status["rejected"],
-        "clusters": len(sizes),
-    }
+def _progress(args: argparse.Namespace) -> bool:
+    return not args.quiet and sys.stderr.isatty()
 
 
-def cmd_dedup(args: argparse.Namespace) -> int:
-    config = _config(args)
-    start = time.perf_counter()
-    if args.engine == "spark":
-        return _dedup_on_spark(args, config, start)
-    if args.update_index and not args.against:
-        raise ValueError("--update-index needs --against INDEX")
-    index: NearDupIndex | None = None
-    with _input(args) as read:
-        # Pass 1: outcomes, from the records as a stream (only signatures stay in memory).
-        locations: list[str] = []
-        keyed = _keyed(read(), locations, config.fields)
-        if args.against:
-            index, save = _against(args, config)
-            if args.update_index:
-                outcomes = index.add_many(_bar(args, keyed, "checking"), locations=locations)
-                if save is not None:
-                    index.save(save)
-            else:
-                outcomes = list(index.check_many(_bar(args, keyed, "checking"), locations=locations))
-        else:
-            outcomes = Deduplicator(config).run(keyed, progress=_progress(args), locations=locations)
-        # Pass 2: the input again, each record with its outcome, in order.
-        rows = (
-            {**_row(location, record), "dedup": outcome.to_dict()}
-            for (location, record), outcome in zip(read(), outcomes, strict=True)
-            if not args.only_kept or outcome.status == "kept"
-        )
-        written = write_records(args.output, _bar(args, rows, "writing"), fields=config.fields)
-    seconds = time.perf_counter() - start
-    if args.clusters:
-        write_records(args.clusters, cluster_rows(outcomes))
-    report = make_report(outcomes, locations, seconds)
-    report.update(input=args.input, output=args.output, written=written, against=args.against)
-    if args.report:
-        with atomic_output(args.report) as out:
-            json.dump(report, out, indent=2, ensure_ascii=False, default=str)
-            out.write("\n")
-    _say(args, _summary_screen(report, index))
-    return 0
+def _say(args: argparse.Namespace, message: str) -> None:
+    if not args.quiet:
+        print(message, file=sys.stderr)
 
 
-def _dedup_on_spark(args: argparse.Namespace, config: DedupConfig, start: float) -> int:
-    unavailable = args.against or args.only_kept or args.clusters or args.report
-    if args.output == "-" or args.input == "-" or unavailable:
-        raise ValueError(
-            "--engine spark reads a file or folder and writes a folder (-o OUT); --against, "
-            "--only-kept, --clusters and --report are not available there yet"
-        )
-    from .distributed.spark import run_files
+def _bar(args: argparse.Namespace, items: Iterable[Any], desc: str) -> Iterable[Any]:
+    if not _progress(args):
+        return items
+    from tqdm import tqdm
 
-    counts = run_files(
-        args.input,
-        args.output,
-        master=args.spark_master,
-        text=config.fields.text,
-        id=config.fields.id,
-        threshold=config.threshold,
-        containment_threshold=config.containment_threshold,
-        lsh_threshold=config.lsh_threshold,
-        num_perm=config.num_perm,
-        ngram=config.ngram,
-        shingle=config.shingle,
-        keep=config.keep,
-        clean=config.clean,
-        max_chars=config.max_chars,
-    )
-    _say(
-        args,
-        f"newsdedup dedup (spark, {args.spark_master}): {sum(counts.values()):,} records in "
-        f"{time.perf_counter() - start:.1f} s: "
-        + ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items()))
-        + f" -> {args.output}/",
-    )
-    return 0
+    return tqdm(items, desc=desc, unit="doc", leave=False)
 
 
 @contextlib.contextmanager
-def _input(
-    args: argparse.Namespace,
-) -> Iterator[Callable[[], Iterator[tuple[str, Mapping[str, Any] | InvalidRecord]]]]:
+def _input(args: argparse.Namespace) -> Iterator[Callable[[], Rows]]:
     """A function that reads the input from its start each time it is called: dedup reads twice
     rather than hold every record in memory. Standard input is spooled to a temporary file."""
     fields = _fields(args)
@@ -253,104 +102,134 @@ def _input(
         yield lambda: read_records(spool, format=args.format or "jsonl", fields=fields, name="<stdin>")
 
 
-def _keyed(
-    rows: Iterable[tuple[str, Mapping[str, Any] | InvalidRecord]], locations: list[str], fields: Fields
-) -> Iterator[Mapping[str, Any] | InvalidRecord]:
-    """The records of ``rows``, noting each location; a record without an id gets its line number."""
-    for location, record in rows:
-        locations.append(location)
-        if isinstance(record, Mapping) and record.get(fields.id) is None:
-            record = {**record, fields.id: _line_number(location)}
-        yield record
+# --- clean -------------------------------------------------------------------------------------
 
 
-def cluster_rows(outcomes: Sequence[Outcome]) -> Iterator[dict[str, Any]]:
-    """One row per cluster with duplicates, in input order of the canonical copy: its id, then
-    every member with its scores. A canonical copy that lives in an index (``--against``) and not
-    in the input is marked ``canonical_in_index``."""
-    members: dict[Any, list[Outcome]] = {}
-    for o in outcomes:
-        if o.status == "duplicate":
-            members.setdefault(o.cluster, []).append(o)
+def cmd_clean(args: argparse.Namespace) -> int:
+    fields = _fields(args)
+    cleaner = Cleaner(disable=args.disable or ())
+    counts: Counter[str] = Counter()
+    n = changed = 0
+    report: list[str] = []
 
-    def scored(dups: list[Outcome]) -> list[dict[str, Any]]:
-        return [
-            {
-                "id": d.id,
-                "resemblance": round(d.resemblance or 0.0, 4),
-                "containment": round(d.containment or 0.0, 4),
-            }
-            for d in dups
-        ]
+    def cleaned(rows: Iterable[tuple[str, Mapping[str, Any] | InvalidRecord]]) -> Iterator[dict[str, Any]]:
+        nonlocal n, changed
+        for location, record in rows:
+            n += 1
+            reason = read_problem(record, fields, args.max_chars)
+            if reason is not None:
+                if args.on_error == "raise":
+                    raise InputError(location, reason)
+                counts["<rejected>"] += 1
+                yield {**output_row(location, record), "clean": {"error": reason}}
+                continue
+            assert isinstance(record, Mapping)
+            title = record.get(fields.title)
+            result = cleaner.clean(record[fields.text], title if isinstance(title, str) else None)
+            row = dict(record)
+            if args.keep_original:
+                row[f"{fields.text}_original"] = record[fields.text]
+            row[fields.text] = result.text
+            if args.fingerprint:
+                row["fingerprint"] = result.fingerprint
+            if args.explain == "json":
+                row["clean"] = {"edits": [e.to_dict() for e in result.edits], "meta": result.meta.to_dict()}
+            elif args.explain == "text":
+                report.append(_explained(location, record, result, fields))
+            changed += result.changed
+            counts.update(result.rules())
+            yield row
 
-    kept = [o.id for o in outcomes if o.status == "kept" and o.id in members]
-    for cid in kept:
-        dups = members.pop(cid)
-        yield {
-            "cluster": cid,
-            "size": 1 + len(dups),
-            "members": [{"id": cid, "canonical": True}, *scored(dups)],
-        }
-    for cid, dups in members.items():
-        yield {"cluster": cid, "size": len(dups), "members": scored(dups), "canonical_in_index": True}
-
-
-def make_report(outcomes: Sequence[Outcome], locations: Sequence[str], seconds: float) -> dict[str, Any]:
-    """The ``--report`` summary: counts, duplicate rate, cluster sizes, every rejected record."""
-    s = summarize(outcomes)
-    sizes = Counter(Counter(o.cluster for o in outcomes if o.status == "duplicate").values())
-    compared = s["kept"] + s["duplicates"]
-    return {
-        **s,
-        "duplicate_rate": round(s["duplicates"] / compared, 6) if compared else 0.0,
-        "cluster_sizes": {str(k + 1): v for k, v in sorted(sizes.items())},
-        "rejected_records": [
-            {"location": loc, "id": o.id, "reason": o.reason}
-            for loc, o in zip(locations, outcomes, strict=True)
-            if o.status == "rejected"
-        ],
-        "seconds": round(seconds, 3),
-        "docs_per_second": round(len(outcomes) / seconds, 1) if seconds > 0 else None,
-    }
-
-
-def _summary_screen(report: Mapping[str, Any], index: NearDupIndex | None) -> str:
-    reasons = Counter(r["reason"] for r in report["rejected_records"])
-    largest = max((int(k) for k in report["cluster_sizes"]), default=0)
-    lines = [
-        f"newsdedup dedup: {report['records']:,} records in {report['seconds']:.1f} s "
-        f"({report['docs_per_second'] or 0:,.0f} docs/s)"
-        + (f", against {report['against']} ({len(index):,} indexed)" if index is not None else ""),
-        f"  kept        {report['kept']:,}",
-        f"  duplicates  {report['duplicates']:,} in {report['clusters']:,} clusters"
-        + (f" (largest {largest})" if largest else "")
-        + f", duplicate rate {report['duplicate_rate']:.1%}",
-        f"  rejected    {report['rejected']:,}"
-        + ("" if not reasons else " (" + "; ".join(f"{r}: {n}" for r, n in reasons.most_common(3)) + ")"),
-        f"  -> {report['output']} ({report['written']:,} records written)",
-    ]
-    return "\n".join(lines)
+    with _input(args) as read:
+        if args.explain == "text":
+            with atomic_output(args.output) as out:
+                for _ in cleaned(_bar(args, read(), "cleaning")):
+                    out.writelines(report)
+                    report.clear()
+        else:
+            write_records(args.output, cleaned(_bar(args, read(), "cleaning")), fields=fields)
+    top = ", ".join(f"{rule} {k}" for rule, k in counts.most_common(6))
+    _say(
+        args, f"cleaned {n} records, {changed} changed" + (f" ({top})" if top else "") + f" -> {args.output}"
+    )
+    return 0
 
 
-def _row(location: str, record: Mapping[str, Any] | InvalidRecord) -> dict[str, Any]:
-    """The output row of one input line: the record's fields, or the unreadable line itself."""
-    if isinstance(record, InvalidRecord):
-        return {"line": _line_number(location), "raw": record.raw}
-    return dict(record)
+def _explained(location: str, record: Mapping[str, Any], result: CleanResult, fields: Fields) -> str:
+    """One record's edits, for a person to read."""
+    meta = result.meta
+    found = [f"agency {', '.join(meta.agencies)}"] if meta.agencies else []
+    found += [f"place {meta.place}"] if meta.place else []
+    found += [f"byline {', '.join(meta.bylines)}"] if meta.bylines else []
+    head = f"{location}  id={record.get(fields.id)!r}  {len(result.edits)} edit(s)"
+    head += f"  ({'; '.join(found)})" if found else ""
+    body = describe_edits(record[fields.text], result.edits) or ["no change"]
+    return head + "\n" + "".join(f"  {line}\n" for line in body) + "\n"
 
 
-def _line_number(location: str) -> int:
-    """The line (or row) number at the end of a location: "news.jsonl:12", "x.parquet:row 12"."""
-    tail = location.rsplit(":", 1)[-1].split()[-1]
-    return int(tail) if tail.isdigit() else 0
+# --- dedup -------------------------------------------------------------------------------------
 
 
-def _bar(args: argparse.Namespace, items: Sequence[Any], desc: str) -> Iterable[Any]:
-    if not _progress(args):
-        return items
-    from tqdm import tqdm
+def cmd_dedup(args: argparse.Namespace) -> int:
+    config = settings_from_args(args)
+    start = time.perf_counter()
+    if args.engine == "spark":
+        return _dedup_on_spark(args, config, start)
+    if args.update_index and not args.against:
+        raise ValueError("--update-index needs --against INDEX")
+    index: NearDupIndex | None = None
+    with _input(args) as read:
+        # Pass 1: outcomes, from the records as a stream (only signatures stay in memory).
+        locations: list[str] = []
+        keyed = number_by_line(read(), locations, config.fields)
+        if args.against:
+            index, save = _against(args, config)
+            if args.update_index:
+                outcomes = index.add_many(_bar(args, keyed, "checking"), locations=locations)
+                if save is not None:
+                    index.save(save)
+            else:
+                outcomes = list(index.check_many(_bar(args, keyed, "checking"), locations=locations))
+        else:
+            outcomes = Deduplicator(config).run(keyed, progress=_progress(args), locations=locations)
+        # Pass 2: the input again, each record with its outcome, in order.
+        rows = (
+            output_row(location, record, outcome)
+            for (location, record), outcome in zip(read(), outcomes, strict=True)
+            if not args.only_kept or outcome.status == "kept"
+        )
+        written = write_records(args.output, _bar(args, rows, "writing"), fields=config.fields)
+    seconds = time.perf_counter() - start
+    if args.clusters:
+        write_records(args.clusters, cluster_rows(outcomes))
+    report = make_report(outcomes, locations, seconds)
+    report.update(input=args.input, output=args.output, written=written, against=args.against)
+    if args.report:
+        with atomic_output(args.report) as out:
+            json.dump(report, out, indent=2, ensure_ascii=False, default=str)
+            out.write("\n")
+    _say(args, summary_screen(report, None if index is None else len(index)))
+    return 0
 
-    return tqdm(items, desc=desc, unit="doc", leave=False)
+
+def _dedup_on_spark(args: argparse.Namespace, config: DedupConfig, start: float) -> int:
+    unavailable = args.against or args.only_kept or args.clusters or args.report
+    if args.output == "-" or args.input == "-" or unavailable:
+        raise ValueError(
+            "--engine spark reads a file or folder and writes a folder (-o OUT); --against, "
+            "--only-kept, --clusters and --report are not available there yet"
+        )
+    from .distributed.spark import run_files
+
+    counts = run_files(args.input, args.output, master=args.spark_master, config=config)
+    _say(
+        args,
+        f"newsdedup dedup (spark, {args.spark_master}): {sum(counts.values()):,} records in "
+        f"{time.perf_counter() - start:.1f} s: "
+        + ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items()))
+        + f" -> {args.output}/",
+    )
+    return 0
 
 
 def _is_url(target: str) -> bool:
@@ -364,27 +243,31 @@ def _is_corpus(target: str) -> bool:
 def _against(args: argparse.Namespace, config: DedupConfig) -> tuple[NearDupIndex, str | None]:
     """The index that ``--against`` names, and the file to save it to after an update (if any)."""
     target = args.against
-    _first_copy(config)
+    if config.keep != "first":  # a streaming index keeps the first copy it sees
+        raise ValueError(
+            "--against keeps the first copy seen (the indexed one); drop --keep/--source-priority"
+        )
     if _is_url(target):
-        return NearDupIndex.connect(target, name=args.index_name), None
-    if _is_corpus(target):
+        index = NearDupIndex.connect(target, name=args.index_name)
+    elif _is_corpus(target):
         if args.update_index:
             raise ValueError("--update-index needs an index file or a Redis URL, not a JSONL corpus")
         index = NearDupIndex(config)
         locations: list[str] = []
-        rows = read_records(target, fields=config.fields)
-        index.add_many(_bar(args, _keyed(rows, locations, config.fields), "indexing"), locations=locations)
+        rows = number_by_line(read_records(target, fields=config.fields), locations, config.fields)
+        index.add_many(_bar(args, rows, "indexing"), locations=locations)
         return index, None
-    return NearDupIndex.load(target), target
+    else:
+        index = NearDupIndex.load(target)
+    return _read_as(index, config), None if _is_url(target) else target
 
 
-def _first_copy(config: DedupConfig) -> DedupConfig:
-    """A streaming index keeps the first copy it sees; other policies need a batch run."""
-    if config.keep != "first":
-        raise ValueError(
-            "--against keeps the first copy seen (the indexed one); drop --keep/--source-priority"
-        )
-    return config
+def _read_as(index: NearDupIndex, config: DedupConfig) -> NearDupIndex:
+    """How records are read (fields, bad records, length limit) is the run's choice, not the index's."""
+    index.config = replace(
+        index.config, fields=config.fields, on_error=config.on_error, max_chars=config.max_chars
+    )
+    return index
 
 
 # --- index -------------------------------------------------------------------------------------
@@ -393,17 +276,16 @@ def _first_copy(config: DedupConfig) -> DedupConfig:
 def _open_index(args: argparse.Namespace, *, create: bool) -> tuple[NearDupIndex, str | None]:
     """The index at ``args.index`` (a file or a Redis URL) and the file to save it back to."""
     target = args.index
-    if _is_url(target):
-        if create:
-            window = None if not args.window_hours else timedelta(hours=args.window_hours)
-            return NearDupIndex(_config(args), storage=target, name=args.index_name, window=window), None
-        return NearDupIndex.connect(target, name=args.index_name), None
-    if create:
-        if Path(target).exists() and not args.force:
-            raise ValueError(f"{target} exists; use 'newsdedup index add' to add to it, or --force")
-        window = None if not args.window_hours else timedelta(hours=args.window_hours)
-        return NearDupIndex(_config(args), window=window), target
-    return NearDupIndex.load(target), target
+    file = None if _is_url(target) else target
+    if not create:
+        return (
+            NearDupIndex.connect(target, name=args.index_name) if file is None else NearDupIndex.load(target)
+        ), file
+    if file is not None and Path(file).exists() and not args.force:
+        raise ValueError(f"{target} exists; use 'newsdedup index add' to add to it, or --force")
+    window = None if not args.window_hours else timedelta(hours=args.window_hours)
+    storage = target if file is None else None
+    return NearDupIndex(settings_from_args(args), storage=storage, name=args.index_name, window=window), file
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -413,31 +295,26 @@ def cmd_index(args: argparse.Namespace) -> int:
         print(json.dumps(index.stats(), indent=2, ensure_ascii=False))
         return 0
     index, save = _open_index(args, create=args.action == "build")
-    # How records are read is the run's choice, not the index's.
-    index.config = replace(index.config, on_error=args.on_error, fields=_fields(args))
-    fields = index.config.fields
+    fields = _fields(args)
+    index.config = replace(index.config, on_error=args.on_error, fields=fields, max_chars=args.max_chars)
     with _input(args) as read:
-        locations: list[str] = []
         if args.action == "query":
-            rows = (_query_row(index, args, location, record, fields) for location, record in read())
+            rows = (_query_row(index, args, location, record) for location, record in read())
             n = write_records(args.output, _bar(args, rows, "querying"))
             _say(
                 args,
                 f"{n} records queried against {len(index)} indexed ({time.perf_counter() - start:.1f} s)",
             )
             return 0
+        locations: list[str] = []
         outcomes = index.add_many(
-            _bar(args, _keyed(read(), locations, fields), "indexing"), locations=locations
+            _bar(args, number_by_line(read(), locations, fields), "indexing"), locations=locations
         )
         if save is not None:
             index.save(save)
         if args.output is not None:
             write_records(
-                args.output,
-                (
-                    {**_row(loc, rec), "dedup": o.to_dict()}
-                    for (loc, rec), o in zip(read(), outcomes, strict=True)
-                ),
+                args.output, (output_row(loc, rec, o) for (loc, rec), o in zip(read(), outcomes, strict=True))
             )
     s = summarize(outcomes)
     _say(
@@ -450,17 +327,13 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def _query_row(
-    index: NearDupIndex,
-    args: argparse.Namespace,
-    location: str,
-    record: Mapping[str, Any] | InvalidRecord,
-    fields: Fields,
+    index: NearDupIndex, args: argparse.Namespace, location: str, record: Mapping[str, Any] | InvalidRecord
 ) -> dict[str, Any]:
-    row = _row(location, record)
+    row = output_row(location, record)
     try:
         if isinstance(record, InvalidRecord):
             raise InputError(location, record.reason)
-        row["matches"] = [_match_dict(m) for m in index.query(record)]
+        row["matches"] = [match_row(m) for m in index.query(record)]
     except InputError as err:
         if args.on_error == "raise":
             raise InputError(location, err.reason) from None
@@ -469,81 +342,17 @@ def _query_row(
     return row
 
 
-def _match_dict(m: Any) -> dict[str, Any]:
-    return {
-        "id": m.id,
-        "resemblance": round(m.resemblance, 4),
-        "containment": round(m.containment, 4),
-        "duplicate": m.duplicate,
-    }
-
-
-# --- demo --------------------------------------------------------------------------------------
-
-
-def run_demo(out: TextIO, examples: int = 3) -> dict[str, Any]:
-    records = load_sample()
-    start = time.perf_counter()
-    outcomes = Deduplicator(keep="earliest").run(records)
-    seconds = time.perf_counter() - start
-    by_id = {r["id"]: r for r in records}
-    s = summarize(outcomes)
-    scores = pair_scores([o.cluster for o in outcomes], [r["story"] for r in records])
-    stories = len({r["story"] for r in records})
-    false_merges = sum(
-        1 for o in outcomes if o.status == "duplicate" and by_id[o.id]["story"] != by_id[o.cluster]["story"]
-    )
-    w = out.write
-    w(
-        f"newsdedup {__version__} demo: the bundled sample of {len(records)} news records "
-        f"({stories} stories, republished by several outlets)\n\n"
-    )
-    w(
-        f"  records      {s['records']:>5}\n  kept         {s['kept']:>5}\n"
-        f"  duplicates   {s['duplicates']:>5}  in {s['clusters']} clusters\n"
-        f"  rejected     {s['rejected']:>5}\n"
-        f"  time         {seconds:>5.2f} s\n\n"
-    )
-    w("Against the sample's true story labels:\n")
-    w(
-        f"  pair precision {scores.precision:.3f}  recall {scores.recall:.3f}  F1 {scores.f1:.3f}  "
-        f"false merges {false_merges}\n\n"
-    )
-    clusters: dict[Any, list[Outcome]] = {}
-    for o in outcomes:
-        if o.status == "duplicate":
-            clusters.setdefault(o.cluster, []).append(o)
-    biggest = sorted(clusters.items(), key=lambda kv: (-len(kv[1]), str(kv[0])))[:examples]
-    for canon, dups in biggest:
-        head = by_id[canon]
-        w(f'Cluster {canon} ({len(dups) + 1} copies): "{head.get("title", "")}"\n')
-        w(f"  kept       {canon:<14} {head.get('source', ''):<22} {head.get('published_at', '')}\n")
-        for o in dups:
-            r = by_id[o.id]
-            w(
-                f"  duplicate  {o.id:<14} {r.get('source', ''):<22} resemblance {o.resemblance:.2f}  "
-                f"containment {o.containment:.2f}\n"
-            )
-        w("\n")
-    w("Try it on your own JSONL: newsdedup dedup IN.jsonl -o OUT.jsonl   (newsdedup dedup --help)\n")
-    return {
-        "summary": s,
-        "precision": scores.precision,
-        "recall": scores.recall,
-        "false_merges": false_merges,
-    }
+# --- demo and rules ----------------------------------------------------------------------------
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import run_demo
+
     result = run_demo(sys.stdout, examples=args.examples)
     return 0 if result["false_merges"] == 0 else 1
 
 
-# --- rules -------------------------------------------------------------------------------------
-
-
 def cmd_rules(args: argparse.Namespace) -> int:
-    docs: dict[str, str] = {}
     listed = set()
     for name, fix in CLEAN_FIXES:
         if name in listed:
@@ -554,7 +363,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
                 print(f"{rule.name:32} {rule.description}")
             continue
         doc = (fix.__doc__ or "").strip().splitlines()[0].replace("``", "")
-        print(f"{name:32} {docs.get(name) or doc}")
+        print(f"{name:32} {doc}")
     return 0
 
 
@@ -641,24 +450,7 @@ def _add_dedup_settings(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-clean", action="store_true", help="shingle the text as given, without cleaning")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="newsdedup",
-        description="Clean scraped news articles and find near-duplicate wire stories.",
-        epilog="Start with 'newsdedup demo'. Each command has its own --help.",
-    )
-    parser.add_argument("--version", action="version", version=f"newsdedup {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    p = sub.add_parser(
-        "demo",
-        help="clean and dedup the bundled sample corpus and show what was found",
-        description="Run clean + dedup on the bundled sample (fictional wire stories "
-        "republished by several outlets) and print a short summary.",
-    )
-    p.add_argument("--examples", type=int, default=3, help="how many example clusters to show (default 3)")
-    p.set_defaults(func=cmd_demo)
-
+def _parser_clean(sub: Any) -> None:
     p = sub.add_parser(
         "clean",
         help="repair and de-boilerplate the text of each record",
@@ -687,6 +479,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_clean)
 
+
+def _parser_dedup(sub: Any) -> None:
     p = sub.add_parser(
         "dedup",
         help="find near-duplicate articles and mark each record",
@@ -746,6 +540,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_dedup)
 
+
+def _parser_index(sub: Any) -> None:
     p = sub.add_parser(
         "index",
         help="build, grow, query and inspect a near-duplicate index (a file or Redis)",
@@ -777,6 +573,26 @@ def build_parser() -> argparse.ArgumentParser:
             )
             a.add_argument("--force", action="store_true", help="overwrite an existing index file")
 
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsdedup",
+        description="Clean scraped news articles and find near-duplicate wire stories.",
+        epilog="Start with 'newsdedup demo'. Each command has its own --help.",
+    )
+    parser.add_argument("--version", action="version", version=f"newsdedup {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    p = sub.add_parser(
+        "demo",
+        help="clean and dedup the bundled sample corpus and show what was found",
+        description="Run clean + dedup on the bundled sample (fictional wire stories "
+        "republished by several outlets) and print a short summary.",
+    )
+    p.add_argument("--examples", type=int, default=3, help="how many example clusters to show (default 3)")
+    p.set_defaults(func=cmd_demo)
+    _parser_clean(sub)
+    _parser_dedup(sub)
+    _parser_index(sub)
     p = sub.add_parser(
         "rules",
         help="list the cleaning rules, in the order they run",
@@ -796,6 +612,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"newsdedup: error: {err} (use --on-error skip to mark such records rejected and go on)",
             file=sys.stderr,
         )
+        return EXIT_INPUT
+    except MissingExtra as err:  # before OSError/ImportError: one line with the pip command
+        print(f"newsdedup: error: {err}", file=sys.stderr)
         return EXIT_INPUT
     except BrokenPipeError:  # `newsdedup dedup ... | head`
         sys.stderr.close()

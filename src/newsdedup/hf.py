@@ -14,11 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from .clean import _cleaner
-from .dedup import DedupConfig, Deduplicator
-from .dedup.outcome import OUTCOME_COLUMNS
-from .io import fields_in
-from .pandas import outcome_columns
+from .batch import Deduplicator
+from .cleaning import cleaner_for
+from .errors import require
+from .outcome import OUTCOME_COLUMNS, outcome_columns
+from .records import fields_in
+from .settings import DedupConfig
 
 if TYPE_CHECKING:
     from datasets import Dataset
@@ -39,7 +40,7 @@ def clean_batch(
     Non-string values pass through. ``fingerprint="fp"`` also adds a column of matching text.
     Options go through ``fn_kwargs={"text": "body", ...}``.
     """
-    cleaner = _cleaner(frozenset(disable))
+    cleaner = cleaner_for(frozenset(disable))
     titles = batch.get(title) if title is not None else None
     clean_texts, prints = [], []
     for k, value in enumerate(batch[text]):
@@ -72,10 +73,7 @@ def dedup(
     Ids are the ``id`` column's values, or row numbers when ``id`` is None. Other settings are
     :class:`~newsdedup.DedupConfig`'s. Rows are read in batches; only signatures stay in memory.
     """
-    try:
-        import datasets  # noqa: F401
-    except ImportError:
-        raise ImportError("newsdedup.hf needs datasets: pip install 'newsdedup[datasets]'") from None
+    require("datasets", extra="datasets", purpose="newsdedup.hf")
     if text not in ds.column_names:
         raise KeyError(f"no text column {text!r} in the dataset (columns: {ds.column_names})")
     fields, present = fields_in(

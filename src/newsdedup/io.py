@@ -19,23 +19,18 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal
 
+from .errors import InputError, require
+from .records import Fields, InvalidRecord
+
 __all__ = [
     "FORMATS",
-    "Fields",
-    "InputError",
-    "InvalidRecord",
     "atomic_output",
-    "describe",
     "detect_format",
-    "fields_in",
     "read_jsonl",
     "read_records",
-    "text_problem",
-    "too_long",
     "write_jsonl_line",
     "write_records",
 ]
@@ -51,72 +46,6 @@ _BY_SUFFIX: dict[str, Format] = {
     ".parquet": "parquet",
     ".pq": "parquet",
 }
-
-
-@dataclass(frozen=True)
-class Fields:
-    """Names of the fields newsdedup reads from a record."""
-
-    text: str = "text"
-    id: str = "id"
-    title: str = "title"
-    date: str = "published_at"
-    source: str = "source"
-
-
-def fields_in(
-    columns: Iterable[str], *, text: str, id: str, title: str | None, date: str | None, source: str | None
-) -> tuple[Fields, list[str]]:
-    """The fields of a table with these ``columns`` (pandas, datasets, Spark), and which of the
-    optional ones (title, date, source) it has; an absent one names no column."""
-    have = set(columns)
-    present = [c for c in (title, date, source) if c is not None and c in have]
-    fields = Fields(
-        text=text,
-        id=id,
-        title=title if title in present else "__no_title__",
-        date=date if date in present else "__no_date__",
-        source=source if source in present else "__no_source__",
-    )
-    return fields, sorted(present)
-
-
-@dataclass(frozen=True)
-class InvalidRecord:
-    """A record that could not be read, in the place it had in the input."""
-
-    location: str
-    reason: str
-    raw: str | None = None
-
-
-def describe(value: object) -> str:
-    """A value's kind for an error message: "null", "a int", "a list"."""
-    return "null" if value is None else f"a {type(value).__name__}"
-
-
-def text_problem(record: Mapping[str, Any], fields: Fields) -> str | None:
-    """Why ``record`` has no usable text field, or None when it has one (empty text included)."""
-    if fields.text not in record:
-        return f"missing text field {fields.text!r}"
-    text = record[fields.text]
-    if not isinstance(text, str):
-        return f"text field {fields.text!r} is {describe(text)}, not a string"
-    return None
-
-
-def too_long(length: int, limit: int) -> str:
-    """The reason a text over the length limit is rejected."""
-    return f"text is {length:,} characters, over the limit of {limit:,} (max_chars / --max-chars)"
-
-
-class InputError(ValueError):
-    """Bad input, with where it is: ``location`` ("data.jsonl:12" or "record 11") and ``reason``."""
-
-    def __init__(self, location: str, reason: str) -> None:
-        super().__init__(f"{location}: {reason}")
-        self.location = location
-        self.reason = reason
 
 
 def detect_format(path: str | Path) -> tuple[Format, str | None]:
@@ -146,11 +75,7 @@ def detect_format(path: str | Path) -> tuple[Format, str | None]:
 
 
 def _zstd() -> Any:
-    try:
-        import zstandard
-    except ImportError:
-        raise ImportError("reading or writing .zst needs zstandard: pip install 'newsdedup[zstd]'") from None
-    return zstandard
+    return require("zstandard", extra="zstd", purpose="reading or writing .zst")
 
 
 def _open_bytes(path: str | Path, compression: str | None) -> contextlib.AbstractContextManager[IO[bytes]]:
@@ -221,11 +146,7 @@ def _read_csv(
 
 
 def _pyarrow_parquet() -> Any:
-    try:
-        import pyarrow.parquet as pq
-    except ImportError:
-        raise ImportError("Parquet needs pyarrow: pip install 'newsdedup[parquet]'") from None
-    return pq
+    return require("pyarrow.parquet", extra="parquet", purpose="Parquet")
 
 
 def _read_parquet(path: str | Path) -> Iterator[tuple[str, Mapping[str, Any] | InvalidRecord]]:

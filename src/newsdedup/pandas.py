@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from .clean import Cleaner
-from .dedup import DedupConfig, Deduplicator, Outcome
-from .dedup.outcome import OUTCOME_COLUMNS
-from .io import fields_in
+from .batch import Deduplicator
+from .cleaning import Cleaner
+from .errors import require
+from .outcome import OUTCOME_COLUMNS, outcome_columns
+from .records import fields_in, is_missing
+from .settings import DedupConfig
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -23,21 +25,7 @@ __all__ = ["OUTCOME_COLUMNS", "clean_series", "dedup_frame", "outcome_columns"]
 
 
 def _pandas() -> Any:
-    try:
-        import pandas
-    except ImportError:
-        raise ImportError("newsdedup.pandas needs pandas: pip install 'newsdedup[pandas]'") from None
-    return pandas
-
-
-def outcome_columns(outcomes: Iterable[Outcome]) -> dict[str, list[Any]]:
-    """The outcome columns, one list each, aligned with ``outcomes``."""
-    cols: dict[str, list[Any]] = {c: [] for c in OUTCOME_COLUMNS}
-    for o in outcomes:
-        d = o.to_dict()
-        for c in OUTCOME_COLUMNS:
-            cols[c].append(d[c.removeprefix("dedup_")])
-    return cols
+    return require("pandas", extra="pandas", purpose="newsdedup.pandas")
 
 
 def clean_series(
@@ -98,7 +86,7 @@ def dedup_frame(
             rec = dict(zip(wanted, row, strict=True))
             if id is None:
                 rec["__index__"] = label
-            yield {k: (None if _missing(v) else v) for k, v in rec.items()}
+            yield {k: (None if is_missing(v) else v) for k, v in rec.items()}
 
     config = DedupConfig(fields=fields, **{"on_error": "skip", **settings})
     outcomes = Deduplicator(config).run(records())
@@ -107,10 +95,3 @@ def dedup_frame(
         # object columns keep None as None (pandas would make string columns' None NaN)
         out[name] = pd.Series(values, index=df.index, dtype=object)
     return out
-
-
-def _missing(value: Any) -> bool:
-    try:
-        return bool(value != value)  # NaN, NaT, pd.NA compare unequal to themselves
-    except (TypeError, ValueError):
-        return False

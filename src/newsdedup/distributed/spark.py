@@ -22,16 +22,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
-from ..clean import Cleaner
-from ..dedup.batch import DedupConfig, _sign, _Valid, _validate, cluster_candidates
-from ..dedup.cluster import Member, parse_date
-from ..dedup.lsh import _band_keys, band_params
-from ..dedup.outcome import OUTCOME_COLUMNS
-from ..io import Fields, fields_in
+from ..cleaning import Cleaner
+from ..errors import require
+from ..matching.cluster import Member, cluster_candidates, parse_date
+from ..matching.lsh import band_params, row_keys
+from ..matching.signing import sign
+from ..matching.verify import containment, number_table, resemblance
+from ..outcome import OUTCOME_COLUMNS
+from ..records import Fields, Valid, fields_in, is_missing, validate
+from ..settings import DedupConfig, MatchSettings
 
 __all__ = ["MAX_COLLECTED_EDGES", "OUTCOME_COLUMNS", "clean", "components", "dedup", "run_files"]
 
@@ -40,11 +44,7 @@ MAX_COLLECTED_EDGES = 5_000_000
 
 
 def _spark() -> Any:
-    try:
-        import pyspark.sql.functions as F
-    except ImportError:
-        raise ImportError("newsdedup.spark needs pyspark: pip install 'newsdedup[spark]'") from None
-    return F
+    return require("pyspark.sql.functions", extra="spark", purpose="newsdedup.spark")
 
 
 def clean(df: Any, *, text: str = "text", title: str | None = "title", disable: tuple[str, ...] = ()) -> Any:
@@ -75,11 +75,13 @@ def dedup(
     source: str | None = "source",
     cluster: str = "auto",
     timings: dict[str, float] | None = None,
+    config: MatchSettings | None = None,
     **settings: Any,
 ) -> Any:
     """``df`` with the outcome columns (:data:`OUTCOME_COLUMNS`) added; settings as
     :class:`~newsdedup.DedupConfig` (``keep`` a name or a source list; a callable cannot be
-    shipped to the cluster).
+    shipped to the cluster), given as keywords or whole as ``config`` (its ``fields`` are
+    replaced by the column names given here). Bad rows are always ``rejected``, never raised.
 
     ``cluster``: "driver" collects the verified edges and clusters them on the driver (scipy);
     "spark" finds the components in DataFrame operations (large-star/small-star) and clusters
@@ -93,7 +95,10 @@ def dedup(
         raise ValueError(f"cluster must be auto, driver or spark, got {cluster!r}")
     F = _spark()
     fields, present = fields_in(df.columns, text=text, id=id, title=title, date=date, source=source)
-    cfg = DedupConfig(fields=fields, **{"on_error": "skip", **settings})
+    if config is not None and settings:
+        raise TypeError("give either config=... or keyword settings, not both")
+    base = config if config is not None else DedupConfig(**settings)
+    cfg = replace(base.match, fields=fields, on_error="skip")
     if callable(cfg.keep) and not isinstance(cfg.keep, (str, list, tuple)):
         raise ValueError("on Spark, keep must be first, earliest, longest or a source list")
     if id not in df.columns or text not in df.columns:
@@ -182,27 +187,26 @@ _SIGNED_SCHEMA = (
 )
 
 
-def _signer(cfg: DedupConfig, fields: Fields) -> Any:
+def _signer(cfg: MatchSettings, fields: Fields) -> Any:
     b, r = band_params(cfg.lsh_threshold, cfg.num_perm, cfg.weights)
 
-    def sign(batches: Iterator[Any]) -> Iterator[Any]:
+    def sign_batches(batches: Iterator[Any]) -> Iterator[Any]:
         import pandas as pd
 
-        cleaner = Cleaner() if cfg.clean else None
         for pdf in batches:
             rows = pdf.to_dict("records")
-            valid: list[_Valid] = []
+            valid: list[Valid] = []
             reasons: list[str | None] = []
             for k, row in enumerate(rows):
-                record = {key: (None if _missing(v) else v) for key, v in row.items()}
-                v = _validate(k, record, fields, cfg.max_chars)
+                record = {key: (None if is_missing(v) else v) for key, v in row.items()}
+                v = validate(k, record, fields, cfg.max_chars)
                 reasons.append(v if isinstance(v, str) else None)
-                if isinstance(v, _Valid):
+                if isinstance(v, Valid):
                     valid.append(v)
-            signed = _sign(cleaner, cfg, [v.text for v in valid], [v.title for v in valid]) if valid else None
+            signed = sign(cfg, [v.text for v in valid], [v.title for v in valid]) if valid else None
             # The band keys of the local run (lsh.candidate_pairs), as Spark longs.
             keys = (
-                np.stack([_band_keys(signed.signatures[:, i * r : (i + 1) * r]) for i in range(b)], axis=1)
+                np.stack([row_keys(signed.signatures[:, i * r : (i + 1) * r]) for i in range(b)], axis=1)
                 .view(np.int64)
                 .tolist()
                 if signed is not None
@@ -236,11 +240,11 @@ def _signer(cfg: DedupConfig, fields: Fields) -> Any:
                 )
                 src, pub = row.get(fields.source), row.get(fields.date)
                 out["source"].append(src if isinstance(src, str) else None)
-                out["published"].append(None if _missing(pub) else str(pub))
+                out["published"].append(None if is_missing(pub) else str(pub))
                 out["bands"].append(band if reason is None else None)
             yield pd.DataFrame(out)
 
-    return sign
+    return sign_batches
 
 
 _SIGNED_COLUMNS = (
@@ -257,17 +261,10 @@ _SIGNED_COLUMNS = (
 )
 
 
-def _missing(value: Any) -> bool:
-    try:
-        return value is None or bool(value != value)
-    except (TypeError, ValueError):
-        return False
-
-
 # --- stage 2: candidate pairs -------------------------------------------------------------------
 
 
-def _candidate_pairs(signed: Any, cfg: DedupConfig) -> Any:
+def _candidate_pairs(signed: Any, cfg: MatchSettings) -> Any:
     F = _spark()
     from pyspark.sql import Window
 
@@ -294,7 +291,7 @@ def _candidate_pairs(signed: Any, cfg: DedupConfig) -> Any:
 # --- stage 3: verify --------------------------------------------------------------------------------
 
 
-def _verify(pairs: Any, signed: Any, cfg: DedupConfig) -> Any:
+def _verify(pairs: Any, signed: Any, cfg: MatchSettings) -> Any:
     F = _spark()
     side = signed.select("id", "sig", "size", "numbers")
     a = side.select(*(F.col(c).alias(f"{c}_a") for c in side.columns))
@@ -305,9 +302,7 @@ def _verify(pairs: Any, signed: Any, cfg: DedupConfig) -> Any:
     def verify(batches: Iterator[Any]) -> Iterator[Any]:
         import pandas as pd
 
-        from ..dedup.batch import pair_verifier
-        from ..dedup.verify import containment, resemblance
-
+        verifier = cfg.verifier
         for pdf in batches:
             if pdf.empty:
                 continue
@@ -317,10 +312,8 @@ def _verify(pairs: Any, signed: Any, cfg: DedupConfig) -> Any:
             res = resemblance(sig[:n], sig[n:])
             cont = containment(res, pdf["size_a"].to_numpy(), pdf["size_b"].to_numpy())
             nums = [np.frombuffer(x, dtype=np.uint32) for x in (*pdf["numbers_a"], *pdf["numbers_b"])]
-            counts = np.array([len(x) for x in nums], dtype=np.int64)
-            values = np.concatenate(nums) if nums else np.zeros(0, np.uint32)
             local = np.stack([np.arange(n), np.arange(n) + n], axis=1)
-            ok = pair_verifier(cfg, (values, counts))(local, res, cont)
+            ok = verifier.decide(local, res, cont, number_table(nums))
             yield pd.DataFrame({"a": pdf["a"][ok].to_numpy(), "b": pdf["b"][ok].to_numpy()})
 
     return joined.mapInPandas(verify, schema="a string, b string")
@@ -345,7 +338,7 @@ def _members(signed: Any, verified: Any) -> Any:
     return signed.join(ends, on="id").select(*_MEMBER_COLUMNS)
 
 
-def _decide(members: Any, edges: Any, cfg: DedupConfig) -> list[tuple[str, str, float, float]]:
+def _decide(members: Any, edges: Any, cfg: MatchSettings) -> list[tuple[str, str, float, float]]:
     """The local clustering of ``members`` (a pandas frame of signed rows) linked by ``edges``
     (pairs of ids): the rows of the duplicates. Positions follow the ids, so "first" is the
     smallest id."""
@@ -356,11 +349,7 @@ def _decide(members: Any, edges: Any, cfg: DedupConfig) -> list[tuple[str, str, 
     position = {i: k for k, i in enumerate(ids)}
     sig = np.frombuffer(b"".join(members["sig"]), dtype=np.uint32).reshape(len(ids), cfg.num_perm)
     sizes = members["size"].to_numpy(dtype=np.int64)
-    nums = [np.frombuffer(x, dtype=np.uint32) for x in members["numbers"]]
-    numbers = (
-        np.concatenate(nums) if nums else np.zeros(0, np.uint32),
-        np.array([len(x) for x in nums], dtype=np.int64),
-    )
+    numbers = number_table([np.frombuffer(x, dtype=np.uint32) for x in members["numbers"]])
     rows = members.to_dict("records")
     people = [
         Member(k, r["id"], r["source"] or r["agency"], parse_date(r["published"]), int(r["length"]))
@@ -368,7 +357,7 @@ def _decide(members: Any, edges: Any, cfg: DedupConfig) -> list[tuple[str, str, 
     ]
     pairs = np.array([[position[a], position[b]] for a, b in edges], dtype=np.int64).reshape(-1, 2)
     pairs = np.unique(np.sort(pairs, axis=1), axis=0)
-    decided = cluster_candidates(cfg, sig, sizes, numbers, people, pairs)
+    decided = cluster_candidates(cfg.verifier, cfg.keep, sig, sizes, numbers, people, pairs)
     return [(ids[k], ids[c], float(res), float(cont)) for k, (c, res, cont) in sorted(decided.items())]
 
 
@@ -410,7 +399,7 @@ def _checksum(edges: Any) -> tuple[int, int]:
     return int(row["n"]), int(row["h"] or 0)
 
 
-def _cluster_in_spark(signed: Any, verified: Any, cfg: DedupConfig, clock: _Clock | None = None) -> Any:
+def _cluster_in_spark(signed: Any, verified: Any, cfg: MatchSettings, clock: _Clock | None = None) -> Any:
     """Components in DataFrame operations, then each component clustered in an executor by the
     local function (members and their edges cogrouped by component)."""
     F = _spark()
@@ -441,11 +430,22 @@ def _cluster_in_spark(signed: Any, verified: Any, cfg: DedupConfig, clock: _Cloc
 
 
 def run_files(
-    src: str, out: str, *, master: str = "local[2]", text: str = "text", id: str = "id", **settings: Any
+    src: str,
+    out: str,
+    *,
+    master: str = "local[2]",
+    text: str = "text",
+    id: str = "id",
+    config: MatchSettings | None = None,
+    **settings: Any,
 ) -> dict[str, int]:
     """``newsdedup dedup --engine spark``: read JSONL or Parquet (a file or a folder of parts), dedup,
     write the records with the output contract's ``dedup`` object, as JSON lines or Parquet parts
-    in the folder ``out`` (the format follows ``out``'s name: ``.parquet`` or not)."""
+    in the folder ``out`` (the format follows ``out``'s name: ``.parquet`` or not).
+
+    Settings are ``config`` whole (its ``fields`` name the columns: text, id, title, date,
+    source), or keywords with ``text`` and ``id``.
+    """
     F = _spark()
     import os
     import sys
@@ -456,7 +456,13 @@ def run_files(
     session = SparkSession.builder.master(master).appName("newsdedup").getOrCreate()
     reader = session.read
     df = reader.parquet(src) if src.rstrip("/").endswith(".parquet") else reader.json(src)
-    result = dedup(df, text=text, id=id, **settings)
+    if config is not None:
+        if settings:
+            raise TypeError("give either config=... or keyword settings, not both")
+        f = config.fields
+        result = dedup(df, text=f.text, id=f.id, title=f.title, date=f.date, source=f.source, config=config)
+    else:
+        result = dedup(df, text=text, id=id, **settings)
     outcome = F.struct(*(F.col(c).alias(c.removeprefix("dedup_")) for c in OUTCOME_COLUMNS)).alias("dedup")
     final = result.select(*[c for c in result.columns if c not in OUTCOME_COLUMNS], outcome)
     writer = final.write.mode("errorifexists")

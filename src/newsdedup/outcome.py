@@ -1,11 +1,17 @@
-"""The one result every input record gets (DESIGN decision 9)."""
+"""The one result every input record gets (design decision 9), and its output forms.
+
+Owns: :class:`Outcome`, the ``dedup`` object of the output contract (:meth:`Outcome.to_dict`,
+scores rounded to 4 places) and the same as flat columns (:func:`outcome_columns`, for pandas,
+datasets and Spark). It must not decide outcomes.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-__all__ = ["OUTCOME_COLUMNS", "Outcome", "Status"]
+__all__ = ["OUTCOME_COLUMNS", "Outcome", "Status", "outcome_columns"]
 
 Status = Literal["kept", "duplicate", "rejected"]
 
@@ -51,3 +57,18 @@ class Outcome:
             "containment": None if self.containment is None else round(self.containment, 4),
             "reason": self.reason,
         }
+
+
+def outcome_columns(outcomes: Iterable[Outcome]) -> dict[str, list[Any]]:
+    """The outcome columns (:data:`OUTCOME_COLUMNS`), one list each, aligned with ``outcomes``:
+    the fields of :meth:`Outcome.to_dict`, prefixed.
+
+    >>> outcome_columns([Outcome("a", "kept", "a")])["dedup_status"]
+    ['kept']
+    """
+    cols: dict[str, list[Any]] = {c: [] for c in OUTCOME_COLUMNS}
+    for o in outcomes:
+        d = o.to_dict()
+        for c in OUTCOME_COLUMNS:
+            cols[c].append(d[c.removeprefix("dedup_")])
+    return cols

@@ -17,7 +17,9 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-__all__ = ["Member", "Policy", "assign_clusters", "canonical_key", "parse_date"]
+from .verify import Numbers, Verifier, containment, resemblance, score_pairs
+
+__all__ = ["Member", "Policy", "assign_clusters", "canonical_key", "cluster_candidates", "parse_date"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,3 +131,26 @@ def _split(nodes: np.ndarray, pairs: np.ndarray) -> list[np.ndarray]:
     inside = np.isin(pairs[:, 0], nodes) & np.isin(pairs[:, 1], nodes)
     local = np.searchsorted(nodes, pairs[inside])
     return _groups(_components(len(nodes), local), nodes)
+
+
+def cluster_candidates(
+    verifier: Verifier,
+    keep: Policy,
+    sig: np.ndarray,
+    sizes: np.ndarray,
+    numbers: Numbers,
+    members: Sequence[Member],
+    pairs: np.ndarray,
+) -> dict[int, tuple[int, float, float]]:
+    """Verify candidate ``pairs`` of local documents and cluster them without chaining: for each
+    duplicate's local position, ``(canonical position, resemblance, containment)``. Shared by
+    batch runs and the distributed path, so both decide the same way."""
+    res, cont = score_pairs(sig, sizes, pairs)
+    verified = pairs[verifier.decide(pairs, res, cont, numbers)] if len(pairs) else pairs
+
+    def match(c: int, others: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        r_ = resemblance(sig[others], sig[c])
+        c_ = containment(r_, sizes[others], sizes[c])
+        return r_, c_, verifier.decide(np.stack([others, np.full_like(others, c)], axis=1), r_, c_, numbers)
+
+    return assign_clusters(members, verified, match, keep)

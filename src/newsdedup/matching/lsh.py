@@ -32,7 +32,7 @@ def band_params(
     return lsh.b, lsh.r
 
 
-def _band_keys(band: np.ndarray) -> np.ndarray:
+def row_keys(band: np.ndarray) -> np.ndarray:
     """One uint64 per row that is equal exactly when the rows are equal.
 
     Up to two uint32 slots pack into 64 bits exactly. Wider bands are hashed to 64 bits (a
@@ -116,7 +116,7 @@ def candidate_pairs(signatures: np.ndarray, b: int, r: int, *, max_bucket: int |
     keys = np.zeros(0, dtype=np.int64)
     pending: list[np.ndarray] = []
     for i in range(b):
-        pairs = _pairs_in_runs(_band_keys(signatures[:, i * r : (i + 1) * r]), max_bucket)
+        pairs = _pairs_in_runs(row_keys(signatures[:, i * r : (i + 1) * r]), max_bucket)
         pending.append(_unique(pairs[:, 0] * n + pairs[:, 1]))
         if len(pending) == 4 or i == b - 1:
             keys = _unique(np.concatenate([keys, *pending]))
@@ -139,7 +139,7 @@ def band_keys(signatures: np.ndarray, b: int, r: int) -> np.ndarray:
     rows = np.ascontiguousarray(signatures[:, : b * r]).reshape(n * b, r)  # every band of every row
     salt = np.arange(1, b + 1, dtype=np.uint64) * _BAND_SALT
     with np.errstate(over="ignore"):
-        k = _band_keys(rows).reshape(n, b) ^ salt
+        k = row_keys(rows).reshape(n, b) ^ salt
         k = (k ^ (k >> np.uint64(31))) * np.uint64(0xBF58476D1CE4E5B9)
         return k ^ (k >> np.uint64(27))
 

@@ -27,6 +27,7 @@ __all__ = [
     "WireMeta",
     "apply_edits",
     "clean",
+    "cleaner_for",
     "map_offset",
     "triggers_in",
 ]
@@ -301,7 +302,8 @@ class Cleaner:
 
 
 @lru_cache(maxsize=32)
-def _cleaner(disable: frozenset[str]) -> Cleaner:
+def cleaner_for(disable: frozenset[str]) -> Cleaner:
+    """A shared :class:`Cleaner` with these rules switched off (built once per set of rules)."""
     return Cleaner(disable=disable)
 
 
@@ -312,4 +314,4 @@ def clean(text: str, *, title: str | None = None, disable: Iterable[str] = ()) -
     >>> r.text, r.fingerprint
     ("PARIS (AFP) - It's raining.", 'its raining')
     """
-    return _cleaner(frozenset(disable)).clean(text, title)
+    return cleaner_for(frozenset(disable)).clean(text, title)

@@ -10,11 +10,22 @@ from __future__ import annotations
 
 import re
 import zlib
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["Thresholds", "containment", "number_hashes", "numbers_agree", "resemblance", "score_pairs"]
+__all__ = [
+    "Numbers",
+    "Thresholds",
+    "Verifier",
+    "containment",
+    "number_hashes",
+    "number_table",
+    "numbers_agree",
+    "resemblance",
+    "score_pairs",
+]
 
 # Pairs scored at a time (rows of two signatures are compared in blocks).
 _BLOCK = 1 << 15
@@ -108,3 +119,66 @@ def numbers_agree(
         shared = len(np.intersect1d(na, nb, assume_unique=True))
         ok[k] = shared >= min_overlap * min(len(na), len(nb))
     return ok
+
+
+#: Per-document number hashes as one array of values and the offsets of each document's run.
+Numbers = tuple[np.ndarray, np.ndarray]
+
+
+def number_table(numbers: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """``(values, offsets)`` of per-document number hashes, as :func:`numbers_agree` reads them."""
+    offsets = np.zeros(len(numbers) + 1, dtype=np.int64)
+    np.cumsum([len(x) for x in numbers], out=offsets[1:])
+    values = np.concatenate(numbers).astype(np.uint32, copy=False) if len(numbers) else np.zeros(0, np.uint32)
+    return values, offsets
+
+
+@dataclass(frozen=True)
+class Verifier:
+    """The pair policy: a candidate pair is a duplicate when its scores pass the thresholds and,
+    with the number check on, the two texts' numbers agree. Batch, stream and Spark all decide
+    pairs through it.
+
+    >>> v = Verifier(Thresholds(0.5, None), min_number_overlap=None)
+    >>> v.decide(np.array([[0, 1]]), np.array([0.6]), np.array([0.6])).tolist()
+    [True]
+    """
+
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    min_number_overlap: float | None = 0.5
+
+    def decide(
+        self,
+        pairs: np.ndarray,
+        res: np.ndarray,
+        cont: np.ndarray,
+        numbers: Numbers | Callable[[], Numbers] | None = None,
+    ) -> np.ndarray:
+        """Which ``pairs`` (rows of document positions) with scores ``res``/``cont`` are duplicates.
+
+        ``numbers`` is the documents' :func:`number_table` (or a function that makes it, called
+        only when some pair passes the thresholds); needed when the number check is on.
+        """
+        ok = np.asarray(self.thresholds.passes(res, cont), dtype=bool)
+        if self.min_number_overlap is not None and ok.any():
+            if numbers is None:
+                raise ValueError("the number check needs the documents' numbers")
+            table = numbers() if callable(numbers) else numbers
+            sel = np.flatnonzero(ok)
+            ok[sel] = numbers_agree(*table, pairs[sel], min_overlap=self.min_number_overlap)
+        return ok
+
+    def against(
+        self,
+        signature: np.ndarray,
+        size: int,
+        numbers: np.ndarray,
+        others: np.ndarray,
+        other_sizes: np.ndarray,
+        other_numbers: Sequence[np.ndarray],
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One document scored against many: ``(resemblance, containment, is_duplicate)``."""
+        res = resemblance(others, signature)
+        cont = containment(res, other_sizes, size)
+        pairs = np.stack([np.zeros(len(others), np.int64), np.arange(1, len(others) + 1)], axis=1)
+        return res, cont, self.decide(pairs, res, cont, lambda: number_table([numbers, *other_numbers]))

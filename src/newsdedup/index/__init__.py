@@ -1,0 +1,15 @@
+"""The streaming index: :class:`NearDupIndex` and :func:`stream`, with their stores and files.
+
+Modules: ``neardup`` (the index and its decisions), ``store`` (the storage contract),
+``memory`` and ``redis`` (the two stores), ``files`` (save and load).
+
+>>> from newsdedup.index import NearDupIndex
+>>> NearDupIndex(threshold=0.5).add("Storm hits the coast on Monday.").status
+'kept'
+"""
+
+from .files import FORMAT_VERSION
+from .neardup import Match, NearDupIndex, stream
+from .store import Store
+
+__all__ = ["FORMAT_VERSION", "Match", "NearDupIndex", "Store", "stream"]

@@ -1,0 +1,161 @@
+"""Index files: what :meth:`NearDupIndex.save` writes and :meth:`NearDupIndex.load` trusts.
+
+Owns: the file format (numpy arrays and JSON metadata in one ``.npz``, no pickle anywhere), its
+version, and every check made before a file is used (format, version, types, shapes, offsets,
+checksum, ids). It must not decide outcomes or know about storage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import zipfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import IndexFormatError
+from .store import Batch, Stored, id_of, key_of
+
+__all__ = ["FORMAT_VERSION", "read_index_file", "to_batch", "write_index_file"]
+
+#: Version of the file :meth:`NearDupIndex.save` writes; a newer file is refused on load.
+FORMAT_VERSION = 1
+_FORMAT = "newsdedup-index"
+_ARRAYS = ("seqs", "signatures", "sizes", "dates", "number_values", "number_offsets")
+
+
+def write_index_file(
+    path: str | os.PathLike[str],
+    items: Sequence[tuple[bytes, Stored]],
+    *,
+    num_perm: int,
+    settings: Mapping[str, Any],
+    watermark: float | None,
+) -> None:
+    """Write the stored articles ``items`` (in index order) and the settings to ``path``, atomically."""
+    arrays = {
+        "seqs": np.array([r.seq for _, r in items], dtype=np.int64),
+        "signatures": np.array([r.signature for _, r in items], dtype=np.uint32).reshape(-1, num_perm),
+        "sizes": np.array([r.size for _, r in items], dtype=np.int64),
+        "dates": np.array([r.date for _, r in items], dtype=np.float64),
+        "number_values": np.concatenate([r.numbers for _, r in items]).astype(np.uint32)
+        if items
+        else np.zeros(0, np.uint32),
+        "number_offsets": np.concatenate([[0], np.cumsum([len(r.numbers) for _, r in items])]).astype(
+            np.int64
+        ),
+    }
+    meta = {
+        "format": _FORMAT,
+        "version": FORMAT_VERSION,
+        "settings": dict(settings),
+        "watermark": watermark,
+        "ids": [id_of(k) for k, _ in items],
+        "checksum": _checksum(arrays),
+    }
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("wb") as f:
+            np.savez(f, meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8), **arrays)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def to_batch(meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> Batch:
+    """The articles of a checked index file, as a batch to insert into a store."""
+    offsets = arrays["number_offsets"]
+    n = len(meta["ids"])
+    return Batch(
+        keys=[key_of(rid) for rid in meta["ids"]],
+        signatures=arrays["signatures"],
+        sizes=arrays["sizes"],
+        numbers=[arrays["number_values"][offsets[i] : offsets[i + 1]] for i in range(n)],
+        dates=arrays["dates"],
+    )
+
+
+def _checksum(arrays: Mapping[str, np.ndarray]) -> str:
+    h = hashlib.sha256()
+    for name in _ARRAYS:
+        a = np.ascontiguousarray(arrays[name])
+        h.update(f"{name}:{a.dtype.str}:{a.shape}".encode())
+        h.update(a.tobytes())
+    return h.hexdigest()
+
+
+_DTYPES = {
+    "seqs": np.int64,
+    "signatures": np.uint32,
+    "sizes": np.int64,
+    "dates": np.float64,
+    "number_values": np.uint32,
+    "number_offsets": np.int64,
+}
+
+
+def read_index_file(where: str) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """The metadata and arrays of an index file, each checked before anything uses them."""
+    try:
+        with np.load(where, allow_pickle=False) as z:
+            names = set(z.files)
+            missing = {"meta", *_ARRAYS} - names
+            if missing:
+                raise IndexFormatError(where, f"not a newsdedup index file (missing {sorted(missing)})")
+            raw = z["meta"]
+            arrays = {name: z[name] for name in _ARRAYS}
+    except IndexFormatError:
+        raise
+    except FileNotFoundError:
+        raise
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError, KeyError) as e:
+        raise IndexFormatError(where, f"not a readable index file (corrupt or truncated?): {e}") from None
+    try:
+        if raw.dtype != np.uint8 or raw.ndim != 1:
+            raise ValueError("metadata is not bytes")
+        meta = json.loads(raw.tobytes().decode())
+        if not isinstance(meta, dict):
+            raise ValueError("metadata is not an object")
+    except (ValueError, UnicodeDecodeError) as e:
+        raise IndexFormatError(where, f"metadata is not valid JSON: {e}") from None
+    if meta.get("format") != _FORMAT:
+        raise IndexFormatError(where, "not a newsdedup index file")
+    version = meta.get("version")
+    if not isinstance(version, int) or version < 1:
+        raise IndexFormatError(where, f"unknown format version {version!r}")
+    if version > FORMAT_VERSION:
+        raise IndexFormatError(
+            where, f"written by a newer newsdedup (format {version}; this one reads up to {FORMAT_VERSION})"
+        )
+    for name, dtype in _DTYPES.items():
+        if arrays[name].dtype != dtype:
+            found = arrays[name].dtype
+            raise IndexFormatError(where, f"array {name} has type {found}, expected {np.dtype(dtype)}")
+    if not isinstance(meta.get("ids"), list) or not isinstance(meta.get("settings"), dict):
+        raise IndexFormatError(where, "metadata lacks ids or settings")
+    n = len(meta["ids"])
+    shapes_ok = (
+        arrays["seqs"].shape == (n,)
+        and arrays["sizes"].shape == (n,)
+        and arrays["dates"].shape == (n,)
+        and arrays["number_offsets"].shape == (n + 1,)
+        and arrays["signatures"].ndim == 2
+        and arrays["signatures"].shape[0] == n
+    )
+    if not shapes_ok:
+        raise IndexFormatError(where, "array shapes do not agree with the number of ids")
+    offsets = arrays["number_offsets"]
+    if offsets[0] != 0 or np.any(np.diff(offsets) < 0) or offsets[-1] != len(arrays["number_values"]):
+        raise IndexFormatError(where, "number offsets are not consistent")
+    if meta.get("checksum") != _checksum(arrays):
+        raise IndexFormatError(where, "checksum mismatch: the file was changed or damaged")
+    if len({json.dumps(i) for i in meta["ids"]}) != n or not all(
+        isinstance(i, (str, int)) and not isinstance(i, bool) for i in meta["ids"]
+    ):
+        raise IndexFormatError(where, "ids must be distinct strings or integers")
+    return meta, arrays

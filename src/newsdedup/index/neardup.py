@@ -1,0 +1,429 @@
+"""The streaming index: check each new article against the ones before it.
+
+Owns: :class:`NearDupIndex`, the decisions of a stream. It holds the *kept* articles (the
+canonical copies) of a stream. ``add`` checks a record (:mod:`newsdedup.records`), cleans,
+shingles and signs it exactly as batch dedup does (:func:`~newsdedup.matching.signing.sign`),
+asks its store for LSH candidates, verifies them with the same pair policy
+(:class:`~newsdedup.matching.verify.Verifier`), and either reports the earliest indexed article
+it duplicates or indexes it as kept. So a stream of records added in order gets the outcomes
+``dedup(records, keep="first")`` gives them (a test checks it). Storage is behind
+:class:`~newsdedup.index.store.Store`: memory or Redis; files are :mod:`~newsdedup.index.files`.
+It must not know how a store keeps things.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import numpy as np
+
+from ..cleaning import Cleaner
+from ..errors import IndexFormatError, InputError
+from ..matching.signing import sign
+from ..outcome import Outcome
+from ..records import Record, RecordChecker, Valid, validate
+from ..settings import DedupConfig, from_index_settings, index_settings
+from .files import read_index_file, to_batch, write_index_file
+from .memory import MemoryStore
+from .redis import RedisStore, connect_settings
+from .store import Batch, Store, Stored, id_of, key_of, timestamp
+
+__all__ = ["Match", "NearDupIndex", "stream"]
+
+# Sequence numbers of records kept during check_many: after everything indexed.
+_OVERLAY_SEQ = 1 << 62
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """An indexed article a query resembles: its id, the scores, and whether they make a duplicate."""
+
+    id: Any
+    resemblance: float
+    containment: float
+    duplicate: bool
+
+
+class NearDupIndex:
+    """Near-duplicate index of a stream of articles, in memory or shared through Redis.
+
+    >>> index = NearDupIndex(threshold=0.5)
+    >>> [index.add(t).status for t in ["Storm hits the coast on Monday.", "Storm hits the coast on Monday!"]]
+    ['kept', 'duplicate']
+
+    ``window`` (a timedelta) forgets articles published more than that before the newest date
+    seen; ``storage`` is None (memory) or a Redis URL (``redis://host:port/db``,
+    ``unix:///path/redis.sock?db=0``); ``name`` is the key prefix of a shared index. Other
+    settings are :class:`DedupConfig`'s; ``keep`` is always arrival order ("first").
+
+    Args:
+        config: the settings (:class:`~newsdedup.DedupConfig`); or give them as keywords.
+        window: forget articles published this long before the newest date seen (None: never).
+        storage: None (memory) or a Redis URL; a password may come from ``REDIS_PASSWORD``.
+        name: the key prefix of a shared index on one Redis server.
+        cleaner: a configured :class:`~newsdedup.Cleaner` to clean with (``config.cleaner``);
+            an index saved with one is loaded again only with the same kind of cleaner.
+    """
+
+    def __init__(
+        self,
+        config: DedupConfig | None = None,
+        *,
+        window: timedelta | None = None,
+        storage: str | None = None,
+        name: str = "newsdedup",
+        cleaner: Cleaner | None = None,
+        **settings: Any,
+    ) -> None:
+        if config is not None and settings:
+            raise TypeError("give either a DedupConfig or keyword settings, not both")
+        cfg = config or DedupConfig(**settings)
+        if cleaner is not None:
+            cfg = replace(cfg, cleaner=cleaner)
+        if cfg.keep != "first":
+            raise ValueError("a streaming index keeps the first copy it sees; keep must be 'first'")
+        if window is not None and window <= timedelta(0):
+            raise ValueError(f"window must be a positive timedelta, got {window}")
+        self.config = cfg
+        self.window = window
+        self._given = 0  # records given to add so far: the position of the next one
+        self._store: Store = (
+            MemoryStore(cfg) if storage is None else RedisStore(storage, name, cfg, self._settings())
+        )
+
+    # --- settings --------------------------------------------------------------------------
+
+    def _settings(self) -> dict[str, Any]:
+        return index_settings(self.config, self.window)
+
+    @property
+    def cleaner(self) -> Cleaner | None:
+        """The cleaner articles are cleaned with (None without cleaning)."""
+        return self.config.make_cleaner()
+
+    @property
+    def storage(self) -> str:
+        """Where the index lives: "memory" or the Redis URL without its password."""
+        return self._store.describe()
+
+    def __repr__(self) -> str:
+        return f"NearDupIndex({len(self)} articles, storage={self.storage!r}, window={self.window})"
+
+    # --- the stream ------------------------------------------------------------------------
+
+    def add(self, record: Record) -> Outcome:
+        """Check one record against the index, then index it unless it is a duplicate.
+
+        A record is a str or a mapping with ``id`` and ``text`` (and ``title``, ``published_at``).
+        """
+        return self.add_many([record])[0]
+
+    def add_many(
+        self, records: Iterable[Record], *, start: int | None = None, locations: Sequence[str] | None = None
+    ) -> list[Outcome]:
+        """:meth:`add` for each record, in order, one batch of storage work per chunk.
+
+        Records without an id are named by their position in what this object has been given,
+        or counted from ``start``; ``locations`` names where each record came from
+        ("news.jsonl:12"), for error messages.
+        """
+        return list(self._run(records, start=start, overlay=None, locations=locations))
+
+    def check_many(
+        self, records: Iterable[Record], *, start: int | None = None, locations: Sequence[str] | None = None
+    ) -> Iterator[Outcome]:
+        """The outcomes :meth:`add_many` would give, leaving the index as it is.
+
+        The records are deduplicated against the index and among themselves: the ones found
+        kept are held apart for the run (in memory) so later records can match them.
+        """
+        return self._run(records, start=start, overlay=MemoryStore(self.config), locations=locations)
+
+    def query(self, record: Record) -> list[Match]:
+        """The indexed articles that ``record`` resembles, best first, without indexing it.
+
+        Every LSH candidate is scored; ``Match.duplicate`` tells which ones pass the thresholds.
+        """
+        v = validate(0, record, self.config.fields, self.config.max_chars)
+        if isinstance(v, str):
+            raise InputError("query", v)
+        batch, reason = self._sign([v])
+        if reason[0] is not None:
+            raise InputError("query", reason[0])
+        with self._store.errors():
+            found = self._store.candidates(batch.signatures)[0]
+            data = self._store.fetch(list(found)) if found else {}
+        keys = list(found)
+        if not keys:
+            return []
+        keys = [k for k in keys if k in data]
+        res, cont, ok = self._score(batch, 0, [data[k] for k in keys])
+        matches = [
+            Match(id_of(k), float(r), float(c), bool(d))
+            for k, r, c, d in zip(keys, res, cont, ok, strict=True)
+        ]
+        return sorted(matches, key=lambda m: (-m.resemblance, -m.containment, str(m.id)))
+
+    def remove(self, rid: Any) -> None:
+        """Forget an indexed article; KeyError when it is not in the index."""
+        with self._store.errors():
+            removed = self._store.delete([key_of(rid)])
+        if not removed:
+            raise KeyError(f"{rid!r} is not in the index")
+
+    def expire(self, before: datetime) -> int:
+        """Forget every dated article published before ``before``; returns how many went."""
+        if before.tzinfo is None:
+            before = before.replace(tzinfo=timezone.utc)
+        with self._store.errors():
+            return self._store.delete(self._store.dated_before(before.timestamp()))
+
+    def __len__(self) -> int:
+        with self._store.errors():
+            return len(self._store)
+
+    def __contains__(self, rid: object) -> bool:
+        with self._store.errors():
+            return self._store.contains(key_of(rid))
+
+    def ids(self) -> Iterator[Any]:
+        """The ids of the indexed articles, in the order they were indexed."""
+        for key, _ in self._store.items():
+            yield id_of(key)
+
+    def stats(self) -> dict[str, Any]:
+        """Counts and settings, for ``newsdedup index stats``."""
+        dates = [r.date for _, r in self._store.items() if not math.isnan(r.date)]
+        span = (min(dates), max(dates)) if dates else ()
+        iso = [datetime.fromtimestamp(d, timezone.utc).isoformat() for d in span]
+        return {
+            "articles": len(self),
+            "dated": len(dates),
+            "oldest": iso[0] if iso else None,
+            "newest": iso[1] if iso else None,
+            "storage": self.storage,
+            "settings": self._settings(),
+        }
+
+    # --- checking --------------------------------------------------------------------------
+
+    def _sign(self, valid: list[Valid]) -> tuple[Batch, list[str | None]]:
+        signed = sign(self.config, [v.text for v in valid], [v.title for v in valid])
+        numbers = signed.numbers or [np.zeros(0, np.uint32)] * len(valid)
+        batch = Batch(
+            keys=[key_of(v.id) for v in valid],
+            signatures=signed.signatures,
+            sizes=signed.sizes.astype(np.int64),
+            numbers=numbers,
+            dates=np.array([timestamp(v.published_at) for v in valid], dtype=np.float64),
+        )
+        return batch, signed.empty
+
+    def _score(self, batch: Batch, i: int, others: Sequence[Stored]) -> tuple[np.ndarray, ...]:
+        return self.config.verifier.against(
+            batch.signatures[i],
+            batch.sizes[i],
+            batch.numbers[i],
+            np.stack([o.signature for o in others]),
+            np.array([o.size for o in others]),
+            [o.numbers for o in others],
+        )
+
+    def _run(
+        self,
+        records: Iterable[Record],
+        *,
+        start: int | None,
+        overlay: MemoryStore | None,
+        locations: Sequence[str] | None,
+    ) -> Iterator[Outcome]:
+        cfg = self.config
+        chunk: list[tuple[int, Record]] = []
+        if start is None:
+            start = self._given
+        # One checker for the run: ids repeated anywhere in it are refused, as batch dedup does.
+        checker = RecordChecker(
+            cfg.fields, max_chars=cfg.max_chars, on_error=cfg.on_error, locations=locations, start=start
+        )
+        for i, item in enumerate(records, start):
+            if overlay is None:
+                self._given = max(self._given, i + 1)
+            chunk.append((i, item))
+            if len(chunk) >= cfg.chunk_size:
+                yield from self._chunk(chunk, overlay, checker)
+                chunk = []
+        if chunk:
+            yield from self._chunk(chunk, overlay, checker)
+
+    def _chunk(
+        self, chunk: list[tuple[int, Record]], overlay: MemoryStore | None, checker: RecordChecker
+    ) -> list[Outcome]:
+        outcomes: list[Outcome | None] = [None] * len(chunk)
+        valid: list[Valid] = []
+        where: list[int] = []  # position in the chunk of each valid record
+        for pos, (i, item) in enumerate(chunk):
+            v = checker.check(i, item)
+            if isinstance(v, Outcome):
+                outcomes[pos] = v
+                continue
+            valid.append(v)
+            where.append(pos)
+        if valid:
+            batch, empty = self._sign(valid)
+            with self._store.errors():
+                in_index = self._store.contains_many(batch.keys)
+            if overlay is not None:
+                in_index = [a or overlay.contains(k) for a, k in zip(in_index, batch.keys, strict=True)]
+            for k, v in enumerate(valid):
+                if in_index[k]:  # a bad record, checked before anything of the chunk is stored
+                    rejected = checker.reject(
+                        v.index, chunk[where[k]][1], f"duplicate id {v.id!r} (already in the index)"
+                    )
+                    empty[k] = empty[k] or rejected.reason
+            # What cleaning empties is rejected, whatever on_error says (as in batch dedup).
+            with self._store.errors():
+                decided = self._decide(batch, empty, overlay)
+            for k, outcome in enumerate(decided):
+                outcomes[where[k]] = outcome
+        assert all(o is not None for o in outcomes), "every record has exactly one outcome"
+        return outcomes  # type: ignore[return-value]
+
+    def _decide(self, batch: Batch, empty: list[str | None], overlay: MemoryStore | None) -> list[Outcome]:
+        """Greedy, in order: each record against the index and the records kept before it here.
+
+        With an ``overlay``, kept records go there instead of into the index.
+        """
+        store = self._store
+        n = len(batch.keys)
+        bands = store.band_keys(batch.signatures)  # per record, one key per band: computed once
+        found = store.candidates(batch.signatures, bands)
+        data = store.fetch(sorted({k for f in found for k in f}))
+        if overlay is not None and len(overlay):
+            more = overlay.candidates(batch.signatures)
+            data.update(overlay.fetch(sorted({k for f in more for k in f})))
+            found = [a | b for a, b in zip(found, more, strict=True)]
+        watermark = store.watermark() if overlay is None else overlay.watermark()
+        if overlay is not None and math.isnan(watermark):
+            watermark = store.watermark()
+        window = None if self.window is None else self.window.total_seconds()
+        local: dict[tuple[int, bytes], list[int]] = {}  # (band, key) -> records kept in this chunk
+        # Overlay records come after everything indexed.
+        seqs = store.reserve(n) if overlay is None else overlay.reserve(n) + _OVERLAY_SEQ
+        kept: list[int] = []
+        outcomes: list[Outcome] = []
+        for i in range(n):
+            rid = id_of(batch.keys[i])
+            if empty[i] is not None:
+                outcomes.append(Outcome(rid, "rejected", reason=empty[i]))
+                continue
+            if not math.isnan(batch.dates[i]):
+                watermark = batch.dates[i] if math.isnan(watermark) else max(watermark, batch.dates[i])
+            horizon = -math.inf if window is None or math.isnan(watermark) else watermark - window
+            others = [data[k] for k in found[i] if k in data]
+            near = {j for b, key in enumerate(bands[i]) for j in local.get((b, key), ())}
+            others += [batch.stored(j, int(seqs[j])) for j in sorted(near)]
+            others = [o for o in others if not o.date < horizon]
+            best: tuple[int, float, float, bytes] | None = None
+            if others:
+                res, cont, ok = self._score(batch, i, others)
+                for o, r, c in zip(
+                    (o for o, d in zip(others, ok, strict=True) if d), res[ok], cont[ok], strict=True
+                ):
+                    if best is None or o.seq < best[0]:
+                        best = (o.seq, float(r), float(c), o.key)
+            if best is not None:
+                canon = id_of(best[3])
+                outcomes.append(Outcome(rid, "duplicate", canon, canon, best[1], best[2]))
+                continue
+            outcomes.append(Outcome(rid, "kept", rid))
+            kept.append(i)
+            for b, key in enumerate(bands[i]):
+                local.setdefault((b, key), []).append(i)
+        target = store if overlay is None else overlay
+        target.insert(batch, kept, seqs, bands if overlay is None else None)
+        if window is not None and not math.isnan(watermark):
+            target.set_watermark(watermark)
+            target.delete(target.dated_before(watermark - window))
+        return outcomes
+
+    # --- persistence -----------------------------------------------------------------------
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the index to ``path`` (numpy arrays and JSON, no pickle), atomically."""
+        watermark = self._store.watermark()
+        write_index_file(
+            path,
+            list(self._store.items()),
+            num_perm=self.config.num_perm,
+            settings=self._settings(),
+            watermark=None if math.isnan(watermark) else watermark,
+        )
+
+    @classmethod
+    def connect(
+        cls, storage: str, *, name: str = "newsdedup", cleaner: Cleaner | None = None
+    ) -> NearDupIndex:
+        """Open an existing shared (Redis) index with the settings it was made with (``cleaner``:
+        the custom cleaner it was made with, if any)."""
+        where, stored = connect_settings(storage, name)
+        cfg, window = from_index_settings(stored, where, cleaner)
+        return cls(cfg, window=window, storage=storage, name=name)
+
+    @classmethod
+    def load(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        storage: str | None = None,
+        name: str = "newsdedup",
+        cleaner: Cleaner | None = None,
+    ) -> NearDupIndex:
+        """Read an index :meth:`save` wrote; :class:`IndexFormatError` when it cannot be trusted.
+
+        ``cleaner``: the custom cleaner the index was made with (refused when it is another).
+        """
+        where = str(path)
+        meta, arrays = read_index_file(where)
+        cfg, window = from_index_settings(meta["settings"], where, cleaner)
+        n = len(meta["ids"])
+        if arrays["signatures"].shape != (n, cfg.num_perm):
+            shape = arrays["signatures"].shape
+            raise IndexFormatError(where, f"signatures have shape {shape}, expected {(n, cfg.num_perm)}")
+        index = cls(cfg, window=window, storage=storage, name=name)
+        if len(index):
+            raise IndexFormatError(
+                where, f"the storage holds {len(index)} articles already; load into an empty one"
+            )
+        index._store.insert(to_batch(meta, arrays), list(range(n)), arrays["seqs"])
+        index._store.reserve_after(int(arrays["seqs"].max()) + 1 if n else 0)
+        if meta["watermark"] is not None:
+            index._store.set_watermark(float(meta["watermark"]))
+        return index
+
+
+def stream(
+    records: Iterable[Record], *, window: timedelta | None = None, **settings: Any
+) -> Iterator[tuple[Record, Outcome]]:
+    """Deduplicate as records go by: yield each record with its outcome, a chunk at a time.
+
+    Memory holds the signatures of the kept records (and one chunk), never the stream; the
+    outcomes are those of ``dedup(records, keep="first")``. For any pipeline of iterables:
+
+    >>> texts = ["Storm hits the coast on Monday.", "Storm hits the coast on Monday!"]
+    >>> [outcome.status for _, outcome in stream(texts)]
+    ['kept', 'duplicate']
+    """
+    index = NearDupIndex(window=window, **settings)
+    chunk: list[Record] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) >= index.config.chunk_size:
+            yield from zip(chunk, index.add_many(chunk), strict=True)
+            chunk = []
+    if chunk:
+        yield from zip(chunk, index.add_many(chunk), strict=True)

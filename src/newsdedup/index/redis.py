@@ -1,0 +1,321 @@
+"""The Redis store: a shared index in datasketch's own Redis layout, written by server-side scripts.
+
+Owns: :class:`RedisStore`, the Lua scripts, the packed record format, Redis URLs and the
+password that must never be printed. The LSH tables are datasketch's layout
+(``MinHashLSH(storage_config={"type": "redis", "basename": name, ...}, prepickle=False)`` reads
+them); each slice of :data:`SCRIPT_SLICE` articles goes in through one script, atomically, so a
+record and its buckets are written together or not at all. Nothing read back is ever unpickled:
+a record is checked packed numpy bytes. It must not decide outcomes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import struct
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..errors import IndexFormatError, require
+from .store import Batch, Store, Stored
+
+if TYPE_CHECKING:
+    from ..settings import MatchSettings
+
+__all__ = [
+    "SCRIPT_SLICE",
+    "RedisStore",
+    "connect_settings",
+    "lean_minhash",
+    "redact",
+    "redis_connection_kwargs",
+]
+
+
+def lean_minhash(signature: np.ndarray, seed: int) -> Any:
+    """datasketch's ``LeanMinHash`` of a signature (its bucket keys are what the layout holds)."""
+    from datasketch import LeanMinHash
+
+    return LeanMinHash(seed=seed, hashvalues=signature, scheme="affine32")
+
+
+# Articles per Redis script call: each call is atomic, so it blocks other clients while it runs.
+SCRIPT_SLICE = 500
+
+# datasketch's Redis layout (storage.RedisSetStorage / RedisListStorage): a bucket table is a hash
+# H -> table..H and a set table..H of keys; the keys table is a hash key -> keys..key and a list
+# keys..key of the key's bucket H values, band by band.
+_INSERT_LUA = """
+local b = tonumber(ARGV[1])
+local n = tonumber(ARGV[2])
+local pos = 3 + b
+for _ = 1, n do
+  local key, raw, date = ARGV[pos], ARGV[pos + 1], ARGV[pos + 2]
+  pos = pos + 3
+  redis.call('HSET', KEYS[1], key, raw)
+  if date ~= '' then redis.call('ZADD', KEYS[2], date, key) end
+  local listed = KEYS[3] .. key
+  redis.call('HSET', KEYS[3], key, listed)
+  redis.call('DEL', listed)
+  for i = 1, b do
+    local table, h = ARGV[2 + i], ARGV[pos]
+    pos = pos + 1
+    redis.call('HSET', table, h, table .. h)
+    redis.call('SADD', table .. h, key)
+    redis.call('RPUSH', listed, h)
+  end
+end
+return n
+"""
+
+_QUERY_LUA = """
+local b = tonumber(ARGV[1])
+local n = tonumber(ARGV[2])
+local pos = 3 + b
+local out = {}
+for a = 1, n do
+  local seen, found = {}, {}
+  for i = 1, b do
+    for _, key in ipairs(redis.call('SMEMBERS', ARGV[2 + i] .. ARGV[pos])) do
+      if not seen[key] then
+        seen[key] = true
+        found[#found + 1] = key
+      end
+    end
+    pos = pos + 1
+  end
+  out[a] = found
+end
+return out
+"""
+
+# A packed record: seq, size, date, count of numbers; then the signature and the numbers.
+_HEADER = struct.Struct("<qqdI")
+
+
+def redis_connection_kwargs(url: str) -> dict[str, Any]:
+    """``redis.Redis(**kwargs)`` for a URL; the password may also come from ``REDIS_PASSWORD``."""
+    parse_url = require("redis.connection", extra="redis", purpose="a Redis index").parse_url
+    try:
+        kwargs = parse_url(url)
+    except ValueError as e:
+        raise ValueError(f"not a Redis URL ({e}); use redis://host:port/db or unix:///path.sock") from None
+    if "path" in kwargs:
+        kwargs["unix_socket_path"] = kwargs.pop("path")
+        kwargs.pop("connection_class", None)
+    if kwargs.get("password") is None and os.environ.get("REDIS_PASSWORD"):
+        kwargs["password"] = os.environ["REDIS_PASSWORD"]
+    return kwargs
+
+
+def redact(url: str) -> str:
+    """The URL with any password replaced, fit to print."""
+    head, sep, rest = url.partition("://")
+    if "@" not in rest:
+        return url
+    auth, _, host = rest.rpartition("@")
+    user = auth.split(":", 1)[0] if ":" in auth else ""
+    return f"{head}{sep}{user}:***@{host}"
+
+
+class RedisStore(Store):
+    """datasketch's Redis storage for the LSH tables; one hash of packed records beside it."""
+
+    def __init__(self, url: str, name: str, cfg: MatchSettings, settings: dict[str, Any]) -> None:
+        kwargs = redis_connection_kwargs(url)
+        redis = require("redis", extra="redis", purpose="a Redis index")
+        self._url = redact(url)
+        self._name = name.encode()
+        self._redis = redis.Redis(**kwargs)
+        try:
+            stored = self._redis.get(self._name + b":settings")
+        except redis.RedisError as e:
+            raise ConnectionError(f"cannot reach Redis at {self._url}: {e}") from None
+        wanted = json.dumps(settings, sort_keys=True)
+        if stored is None:
+            self._redis.set(self._name + b":settings", wanted, nx=True)
+            stored = self._redis.get(self._name + b":settings")
+        if stored is not None and json.loads(stored) != json.loads(wanted):
+            raise IndexFormatError(
+                f"{self._url} {name!r}",
+                f"the shared index was made with other settings ({stored.decode()}); use the same ones "
+                "or another name",
+            )
+        from datasketch import MinHashLSH
+
+        self.lsh = MinHashLSH(
+            threshold=cfg.lsh_threshold,
+            num_perm=cfg.num_perm,
+            weights=cfg.weights,
+            storage_config={"type": "redis", "basename": self._name, "redis": kwargs},
+            prepickle=False,
+        )
+        self.seed = cfg.seed
+        self.num_perm = cfg.num_perm
+        # The bucket keys are the bytes of the hash values as datasketch holds them.
+        self._dtype = lean_minhash(np.zeros(cfg.num_perm, dtype=np.uint32), cfg.seed).hashvalues.dtype
+        self._records_key = self._name + b":records"
+        self._dates_key = self._name + b":dates"
+        self._tables = [t._name for t in self.lsh.hashtables]
+        self._keys_table = self.lsh.keys._name
+        self._insert_script = self._redis.register_script(_INSERT_LUA)
+        self._query_script = self._redis.register_script(_QUERY_LUA)
+
+    def describe(self) -> str:
+        return self._url
+
+    def band_keys(self, signatures: np.ndarray) -> list[list[Any]]:
+        """datasketch's bucket key of each band of each signature."""
+        h = self.lsh._H
+        rows = signatures.astype(self._dtype, copy=False)
+        return [[h(row[a:b]) for a, b in self.lsh.hashranges] for row in rows]
+
+    def __len__(self) -> int:
+        return int(self._redis.hlen(self._records_key))
+
+    def contains(self, key: bytes) -> bool:
+        return bool(self._redis.hexists(self._records_key, key))
+
+    def contains_many(self, keys: list[bytes]) -> list[bool]:
+        if not keys:
+            return []
+        pipe = self._redis.pipeline(transaction=False)
+        for k in keys:
+            pipe.hexists(self._records_key, k)
+        return [bool(x) for x in pipe.execute()]
+
+    def candidates(self, signatures: np.ndarray, bands: list[list[Any]] | None = None) -> list[set[bytes]]:
+        # One script call per slice of the chunk; MinHashLSH.query makes one round trip per band.
+        if bands is None:
+            bands = self.band_keys(signatures)
+        out: list[set[bytes]] = []
+        for lo in range(0, len(bands), SCRIPT_SLICE):
+            part = bands[lo : lo + SCRIPT_SLICE]
+            found = self._query_script(
+                args=[len(self._tables), len(part), *self._tables, *(h for row in part for h in row)]
+            )
+            out.extend(set(f) for f in found)
+        return out
+
+    def fetch(self, keys: Sequence[bytes]) -> dict[bytes, Stored]:
+        if not keys:
+            return {}
+        out = {}
+        for key, raw in zip(keys, self._redis.hmget(self._records_key, list(keys)), strict=True):
+            if raw is not None:
+                out[key] = self._unpack(key, raw)
+        return out
+
+    def _unpack(self, key: bytes, raw: bytes) -> Stored:
+        """A stored record, checked: a value written by anything else is refused, never run."""
+        size_ok = len(raw) >= _HEADER.size and (len(raw) - _HEADER.size) % 4 == 0
+        seq, size, date, count = _HEADER.unpack_from(raw) if size_ok else (0, 0, 0.0, -1)
+        body = np.frombuffer(raw, dtype=np.uint32, offset=_HEADER.size) if size_ok else np.zeros(0, np.uint32)
+        if len(body) != self.num_perm + count:
+            raise IndexFormatError(f"{self._url} {self._name.decode()!r}", f"record {key!r} is damaged")
+        return Stored(key, seq, body[: self.num_perm], size, body[self.num_perm :], date)
+
+    @contextlib.contextmanager
+    def errors(self) -> Iterator[None]:
+        redis = require("redis", extra="redis", purpose="a Redis index")
+        try:
+            yield
+        except redis.RedisError as e:
+            raise ConnectionError(
+                f"Redis at {self._url} failed ({type(e).__name__}: {e}). Articles go in whole, "
+                f"{SCRIPT_SLICE} at a time: adding the same records again completes the index"
+            ) from None
+
+    def insert(
+        self, batch: Batch, which: list[int], seqs: np.ndarray, bands: list[list[Any]] | None = None
+    ) -> None:
+        # Each slice goes in as one script, so a record and its LSH entries are written together or
+        # not at all (a script is atomic in Redis); the layout is datasketch's own, so a
+        # MinHashLSH with the same basename finds what was inserted here.
+        if bands is None:
+            bands = self.band_keys(batch.signatures)
+        chosen = [bands[i] for i in which]
+        for lo in range(0, len(which), SCRIPT_SLICE):
+            args: list[Any] = [len(self._tables), len(which[lo : lo + SCRIPT_SLICE]), *self._tables]
+            for i, hs in zip(which[lo : lo + SCRIPT_SLICE], chosen[lo : lo + SCRIPT_SLICE], strict=True):
+                numbers = np.asarray(batch.numbers[i], dtype=np.uint32)
+                raw = _HEADER.pack(int(seqs[i]), int(batch.sizes[i]), float(batch.dates[i]), len(numbers))
+                raw += np.asarray(batch.signatures[i], dtype=np.uint32).tobytes() + numbers.tobytes()
+                date = "" if math.isnan(batch.dates[i]) else repr(float(batch.dates[i]))
+                args += [batch.keys[i], raw, date, *hs]
+            self._insert_script(keys=[self._records_key, self._dates_key, self._keys_table], args=args)
+
+    def delete(self, keys: Iterable[bytes]) -> int:
+        wanted = list(keys)
+        keys = [k for k, there in zip(wanted, self.contains_many(wanted), strict=True) if there]
+        if not keys:
+            return 0
+        with self.lsh.deletion_session() as session:
+            for key in keys:
+                if key in self.lsh.keys:
+                    session.remove(key)
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.hdel(self._records_key, *keys)
+        pipe.zrem(self._dates_key, *keys)
+        pipe.execute()
+        return len(keys)
+
+    def dated_before(self, ts: float) -> list[bytes]:
+        return list(self._redis.zrangebyscore(self._dates_key, "-inf", f"({float(ts)!r}"))
+
+    def items(self) -> Iterator[tuple[bytes, Stored]]:
+        stored = [self._unpack(k, v) for k, v in self._redis.hscan_iter(self._records_key)]
+        for r in sorted(stored, key=lambda r: r.seq):
+            yield r.key, r
+
+    def reserve(self, n: int) -> np.ndarray:
+        end = int(self._redis.incrby(self._name + b":seq", n))
+        return np.arange(end - n, end, dtype=np.int64)
+
+    def reserve_after(self, seq: int) -> None:
+        current = int(self._redis.get(self._name + b":seq") or 0)
+        if current < seq:
+            self._redis.incrby(self._name + b":seq", seq - current)
+
+    def watermark(self) -> float:
+        raw = self._redis.get(self._name + b":watermark")
+        return math.nan if raw is None else float(raw)
+
+    def set_watermark(self, ts: float) -> None:
+        # Only ever moves forward, whichever process writes last.
+        self._redis.eval(
+            "local c = redis.call('GET', KEYS[1]); "
+            "if (not c) or tonumber(c) < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end",
+            1,
+            self._name + b":watermark",
+            repr(float(ts)),
+        )
+
+    def drop(self) -> None:
+        """Delete every key of this index from Redis."""
+        keys = list(self._redis.scan_iter(match=self._name + b"[:_]*"))
+        if keys:
+            self._redis.delete(*keys)
+
+
+def connect_settings(url: str, name: str) -> tuple[str, dict[str, Any]]:
+    """Where a shared index is (fit to print) and the settings it was made with, read from Redis."""
+    redis = require("redis", extra="redis", purpose="a Redis index")
+    where = f"{redact(url)} {name!r}"
+    try:
+        raw = redis.Redis(**redis_connection_kwargs(url)).get(name.encode() + b":settings")
+    except redis.RedisError as e:
+        raise ConnectionError(f"cannot reach Redis at {redact(url)}: {e}") from None
+    if raw is None:
+        raise IndexFormatError(where, "no such index (make one with NearDupIndex(storage=...))")
+    try:
+        settings = json.loads(raw)
+    except ValueError:
+        raise IndexFormatError(where, "the stored settings are not JSON") from None
+    if not isinstance(settings, dict):
+        raise IndexFormatError(where, "the stored settings are not an object")
+    return where, settings

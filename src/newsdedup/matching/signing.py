@@ -1,0 +1,75 @@
+"""The per-record stage of matching: clean, shingle and sign a chunk of texts.
+
+Owns: what a record turns into before it can be compared (:class:`Signed`: signature, shingle
+set size, clean length, wire agency, sorted number hashes) and the reason a record has nothing
+left to compare. This is the part of a run that parallelises: batch workers, the streaming index
+and Spark executors all call :func:`sign` with the run's settings, whole. It must not decide
+outcomes or hold state between chunks.
+
+>>> from newsdedup import DedupConfig
+>>> signed = sign(DedupConfig(), ["Share\\nRain fell on Paris.", "Advertisement"], [None, None])
+>>> signed.signatures.shape, signed.empty[1]
+((2, 128), 'no text left after cleaning (removed by boilerplate.advertisement)')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .shingles import shingle_batch
+from .signatures import signatures_from_shingles
+from .verify import number_hashes
+
+if TYPE_CHECKING:
+    from ..settings import MatchSettings
+
+__all__ = ["NO_WORDS", "Signed", "sign"]
+
+#: The reason given to a text that has no letters or digits to shingle.
+NO_WORDS = "no letters or digits to compare"
+
+
+@dataclass(frozen=True)
+class Signed:
+    """What :func:`sign` returns for a chunk of texts (arrays aligned with the chunk)."""
+
+    signatures: np.ndarray  # uint32 (n, num_perm); rows of empty records are unused
+    sizes: np.ndarray  # distinct shingles per record
+    lengths: list[int]  # characters of clean text
+    agencies: list[str | None]  # first wire agency the cleaner found
+    empty: list[str | None]  # why a record has nothing to compare, or None
+    numbers: list[np.ndarray]  # sorted distinct number hashes per record ([] without the check)
+
+
+def sign(settings: MatchSettings, texts: Sequence[str], titles: Sequence[str | None]) -> Signed:
+    """Clean (as ``settings`` say), shingle and sign one chunk of texts with their headlines."""
+    cleaner = settings.make_cleaner()
+    fingerprints: list[str] = []
+    lengths: list[int] = []
+    agencies: list[str | None] = []
+    empty: list[str | None] = []
+    for text, title in zip(texts, titles, strict=True):
+        reason = None
+        if cleaner is not None:
+            result = cleaner.clean(text, title)
+            fp = result.fingerprint
+            lengths.append(len(result.text))
+            agencies.append(result.meta.agencies[0] if result.meta.agencies else None)
+            if not fp:
+                removed = ", ".join(sorted(result.rules()))
+                reason = f"no text left after cleaning (removed by {removed})" if removed else NO_WORDS
+        else:
+            fp = text
+            lengths.append(len(text))
+            agencies.append(None)
+            reason = None if fp.strip() else NO_WORDS
+        fingerprints.append(fp)
+        empty.append(reason)
+    batch = shingle_batch(fingerprints, settings.ngram, settings.shingle)
+    sig = signatures_from_shingles(batch, num_perm=settings.num_perm, seed=settings.seed)
+    numbers = [number_hashes(fp) for fp in fingerprints] if settings.min_number_overlap is not None else []
+    return Signed(sig, batch.set_sizes().astype(np.int32), lengths, agencies, empty, numbers)
