@@ -185,3 +185,48 @@ def test_spark_connect_gives_the_local_outcomes():
         for o in newsdedup.dedup(sorted(newsdedup.load_sample(), key=lambda r: r["id"]))
     }
     assert got["driver"] == want and got["spark"] == want
+
+
+def test_cli_engine_spark_honours_every_field_option(spark, tmp_path):
+    import json as _json
+
+    from newsdedup.cli import main
+
+    names = {"id": "key", "text": "body", "title": "head", "published_at": "pub", "source": "outlet"}
+    story = next(r for r in newsdedup.load_sample() if len(r["text"]) > 400)
+    records = [
+        {
+            "key": "a",
+            "body": story["text"],
+            "head": story["title"],
+            "pub": "2026-10-02T09:00:00Z",
+            "outlet": "X",
+        },
+        {
+            "key": "b",
+            "body": "Share\n" + story["text"],
+            "head": story["title"],
+            "pub": "2026-10-01T06:00:00Z",
+        },
+        {"key": "c", "body": "Advertisement", "head": None, "pub": None, "outlet": None},
+    ]
+    records += [{names[k]: v for k, v in r.items() if k in names} for r in newsdedup.load_sample()[:40]]
+    records.sort(key=lambda r: r["key"])  # "first" on Spark is the smallest id
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(_json.dumps(r) + "\n" for r in records))
+    options = ["--keep", "earliest", "-q", *(x for k, v in names.items() for x in (f"--{_flag(k)}-field", v))]
+    assert main(["dedup", str(src), "-o", str(tmp_path / "local.jsonl"), *options]) == 0
+    assert main(["dedup", str(src), "--engine", "spark", "-o", str(tmp_path / "out"), *options]) == 0
+    local = {r["key"]: r["dedup"] for r in map(_json.loads, (tmp_path / "local.jsonl").open())}
+    got = {
+        r["key"]: {f: r["dedup"].get(f) for f in local[r["key"]]}
+        for part in sorted((tmp_path / "out").glob("part-*.json"))
+        for r in map(_json.loads, part.open())
+    }
+    assert local["a"]["duplicate_of"] == "b"  # the earlier by --date-field, not the first
+    assert local["c"]["status"] == "rejected"
+    assert got == local
+
+
+def _flag(field: str) -> str:
+    return {"published_at": "date"}.get(field, field)

@@ -21,8 +21,8 @@ from .matching import (
     candidate_pairs,
     minhash_signatures,
     shingle_hash,
-    shingles,
 )
+from .matching.shingles import shingles
 from .outcome import Outcome
 from .records import Fields, InvalidRecord
 from .sample import load_sample

@@ -132,16 +132,28 @@ class Deduplicator:
         if bar is not None:
             bar.close()
 
-        duplicates: dict[int, tuple[int, float, float]] = {}
         if members:
-            sig = _drain(sig_parts)
-            sizes = _drain(size_parts)
-            offsets = np.zeros(len(number_parts) + 1, dtype=np.int64)
-            np.cumsum([len(x) for x in number_parts], out=offsets[1:])
-            values = np.concatenate(number_parts) if number_parts else np.zeros(0, np.uint32)
-            number_parts.clear()
-            duplicates = self._cluster(sig, sizes, (values, offsets), members)
-            del sig, sizes, values
+            self._decide(members, _drain(sig_parts), _drain(size_parts), number_parts, outcomes)
+        assert all(o is not None for o in outcomes), "every record has exactly one outcome"
+        return outcomes  # type: ignore[return-value]
+
+    def _decide(
+        self,
+        members: list[Member],
+        sig: np.ndarray,
+        sizes: np.ndarray,
+        number_parts: list[np.ndarray],
+        outcomes: list[Outcome | None],
+    ) -> None:
+        """Band, verify and cluster the signed records; fill in their outcomes."""
+        cfg = self.config
+        offsets = np.zeros(len(number_parts) + 1, dtype=np.int64)
+        np.cumsum([len(x) for x in number_parts], out=offsets[1:])
+        values = np.concatenate(number_parts) if number_parts else np.zeros(0, np.uint32)
+        number_parts.clear()
+        b, r = band_params(cfg.lsh_threshold, cfg.num_perm, cfg.weights)
+        pairs = candidate_pairs(sig, b, r, max_bucket=cfg.max_bucket)
+        duplicates = cluster_candidates(cfg.verifier, cfg.keep, sig, sizes, (values, offsets), members, pairs)
         for local, m in enumerate(members):
             if local in duplicates:
                 c, res, cont = duplicates[local]
@@ -149,20 +161,6 @@ class Deduplicator:
                 outcomes[m.index] = Outcome(m.id, "duplicate", canon, canon, res, cont)
             else:
                 outcomes[m.index] = Outcome(m.id, "kept", m.id)
-        assert all(o is not None for o in outcomes), "every record has exactly one outcome"
-        return outcomes  # type: ignore[return-value]
-
-    def _cluster(
-        self,
-        sig: np.ndarray,
-        sizes: np.ndarray,
-        numbers: tuple[np.ndarray, np.ndarray],
-        members: list[Member],
-    ) -> dict[int, tuple[int, float, float]]:
-        cfg = self.config
-        b, r = band_params(cfg.lsh_threshold, cfg.num_perm, cfg.weights)
-        pairs = candidate_pairs(sig, b, r, max_bucket=cfg.max_bucket)
-        return cluster_candidates(cfg.verifier, cfg.keep, sig, sizes, numbers, members, pairs)
 
 
 def _drain(parts: list[np.ndarray]) -> np.ndarray:
@@ -238,10 +236,14 @@ def dedup(
 ) -> list[Outcome]:
     """Find near-duplicate news texts; one :class:`Outcome` per record, in input order.
 
-    ``records`` are strings or mappings with ``id`` and ``text`` (names set with
-    ``fields=Fields(...)``). ``keep`` picks each cluster's canonical copy: ``"first"``,
-    ``"earliest"``, ``"longest"``, a list of sources in priority order, or a callable;
-    ``source_priority=[...]`` is the same as ``keep=[...]``. Other settings: :class:`DedupConfig`.
+    Args:
+        records: strings or mappings with ``id`` and ``text`` (names set with
+            ``fields=Fields(...)``), any iterable, read once as a stream.
+        threshold: resemblance at which two texts are duplicates.
+        keep: each cluster's canonical copy: ``"first"``, ``"earliest"``, ``"longest"``, a list
+            of sources in priority order, or a callable given the members.
+        source_priority: the same as ``keep=[...]``.
+        settings: the other settings of :class:`DedupConfig` (``workers=``, ``on_error=``, ...).
 
     >>> outcomes = dedup(["Storm hits the coast, killing two.", "Storm hits the coast, killing two!!"])
     >>> [(o.status, o.duplicate_of) for o in outcomes]

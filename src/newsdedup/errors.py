@@ -81,5 +81,5 @@ def require(module: str, *, extra: str, purpose: str) -> ModuleType:
         # Only a missing package is a missing extra; a broken install should show its own error.
         missing = err.name or ""
         if missing and (module == missing or module.startswith(missing + ".")):
-            raise MissingExtra(missing, extra, purpose) from None
+            raise MissingExtra(missing.split(".")[0], extra, purpose) from None
         raise

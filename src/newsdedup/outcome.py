@@ -30,9 +30,16 @@ OUTCOME_COLUMNS = (
 class Outcome:
     """What dedup decided for one record.
 
-    ``kept``: the record is the canonical copy of its ``cluster`` (its own id) or has no duplicate.
-    ``duplicate``: it matches ``duplicate_of`` (its cluster's canonical copy) with the given scores.
-    ``rejected``: it could not be compared; ``reason`` says why.
+    Args:
+        id: the record's id (its position when it has none).
+        status: ``kept``: the canonical copy of its ``cluster`` (its own id) or without duplicate;
+            ``duplicate``: it matches ``duplicate_of`` (its cluster's canonical copy) with the
+            scores given; ``rejected``: it could not be compared, and ``reason`` says why.
+        cluster: the id of the cluster's canonical copy.
+        duplicate_of: the id it duplicates (the canonical copy), for duplicates.
+        resemblance: estimated Jaccard with ``duplicate_of``.
+        containment: estimated share of the smaller text found in the larger.
+        reason: why a record was rejected.
 
     >>> Outcome(id="a2", status="duplicate", cluster="a1", duplicate_of="a1",
     ...         resemblance=0.81, containment=0.97).to_dict()["duplicate_of"]

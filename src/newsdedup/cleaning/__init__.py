@@ -178,6 +178,13 @@ class CleanResult:
 class Cleaner:
     """A configured normalizer; reuse one for many documents (it holds no per-document state).
 
+    Args:
+        disable: fix names, line-rule names or families to switch off (``newsdedup rules``
+            lists them); an unknown name is refused.
+
+    Subclass it to add a newsroom's own rules: dedup runs give the instance to worker processes
+    and Spark as it is, and an index records its class.
+
     >>> cleaner = Cleaner(disable={"boilerplate.share"})
     >>> cleaner.clean("Share\\nRain.").text
     'Share\\nRain.'
@@ -309,6 +316,11 @@ def cleaner_for(disable: frozenset[str]) -> Cleaner:
 
 def clean(text: str, *, title: str | None = None, disable: Iterable[str] = ()) -> CleanResult:
     """Repair and de-boilerplate one news text; see :class:`CleanResult`.
+
+    Args:
+        text: the article text.
+        title: its headline, so that a headline repeated in the text can be removed.
+        disable: rules or families to switch off (as :class:`Cleaner`).
 
     >>> r = clean("Advertisement\\nPARIS (AFP) - It&#39;s raining.")
     >>> r.text, r.fingerprint

@@ -56,7 +56,12 @@ def edits_of(
 
 
 def apply_edits(text: str, edits: Sequence[Edit]) -> str:
-    """Apply sorted, non-overlapping edits (all in ``text``'s coordinates) and return the result."""
+    """Apply sorted, non-overlapping edits (all in ``text``'s coordinates) and return the result.
+
+    Args:
+        text: the original text.
+        edits: sorted, non-overlapping edits of it (``CleanResult.edits``).
+    """
     out: list[str] = []
     append = out.append
     pos = 0
@@ -106,6 +111,10 @@ def map_offset(edits: Sequence[Edit], offset: int) -> int:
 
     Offsets inside a replacement map to the start of the span it replaced (past its end, when
     they point at the replacement's end).
+
+    Args:
+        edits: the edits that made the edited text (``CleanResult.edits``).
+        offset: a position in the edited text.
     """
     shift = 0
     for e in edits:
@@ -184,6 +193,8 @@ class EditLog:
             self.text = apply_edits(self.text, new)
 
 
+# long: one merge walk over both edit lists; it runs for every fix that edits a text (the audit
+# path), and was kept whole when it was made fast (issue 3): split, its state passes between calls.
 def combine(original: str, text: str, old: list[Edit], rule: str, new: Sequence[Edit]) -> list[Edit]:
     """Edits of ``original`` that make what ``new`` (edits of ``text``) makes of ``text``.
 

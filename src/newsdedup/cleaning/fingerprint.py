@@ -51,6 +51,13 @@ AGENCIES: dict[str, str] = {
 class WireMeta:
     """Wire attribution found in a text: where and by whom the story was filed.
 
+    Args:
+        place: the dateline's place ("PARIS"), or None.
+        agencies: wire agencies credited (``("AFP",)``), first found first.
+        bylines: reporters named in byline lines.
+        credits: photo and video credit lines.
+        copyright: copyright lines.
+
     >>> make_fingerprint("PARIS (AFP) - Rain fell.")[1].agencies
     ('AFP',)
     """

@@ -153,6 +153,8 @@ class Reflow:
         return any(not e.replacement for part in self.parts if isinstance(part, list) for e in part)
 
 
+# long: one pass over the blocks that decides each line break and builds the new text and its edits
+# together (issue 3 made the re-flow one pass for speed); its steps share the block's state.
 def reflow(text: str, standalone: Callable[[str], dict[int, str]] | None = None) -> Reflow | None:
     """Re-flow paragraphs that were hard-wrapped at a fixed width; None when nothing is.
 

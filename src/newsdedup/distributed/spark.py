@@ -125,36 +125,41 @@ def dedup(
         else:
             decided = _cluster_in_spark(signed, verified, cfg, clock).localCheckpoint()
             clock.stage("cluster (components and split in executors)")
-        base = signed.select(
-            F.col("id").alias("__id"),
-            F.when(F.col("reason").isNull(), F.lit("kept")).otherwise(F.lit("rejected")).alias("s0"),
-            F.when(F.col("reason").isNull(), F.col("id")).alias("c0"),
-            F.col("reason").alias("dedup_reason"),
-        )
-        if decided is not None:
-            base = base.join(decided, on="__id", how="left")
-        else:
-            base = base.withColumn("d_of", F.lit(None).cast("string"))
-            base = base.withColumn("d_res", F.lit(None).cast("double"))
-            base = base.withColumn("d_cont", F.lit(None).cast("double"))
-        result = base.select(
-            "__id",
-            F.when(F.col("d_of").isNotNull(), F.lit("duplicate"))
-            .otherwise(F.col("s0"))
-            .alias("dedup_status"),
-            F.coalesce(F.col("d_of"), F.col("c0")).alias("dedup_cluster"),
-            F.col("d_of").alias("dedup_duplicate_of"),
-            # half to even, as Python's round() in the local output
-            F.bround(F.col("d_res"), 4).alias("dedup_resemblance"),
-            F.bround(F.col("d_cont"), 4).alias("dedup_containment"),
-            "dedup_reason",
-        )
+        result = _outcome_table(signed, decided)
         result = result.localCheckpoint()  # the outcomes are computed while the signatures are cached
         clock.stage("outcomes")
         keyed = df.withColumn("__id", F.col(id).cast("string"))
         return keyed.join(result, on="__id", how="left").drop("__id")
     finally:
         signed.unpersist()
+
+
+def _outcome_table(signed: Any, decided: Any) -> Any:
+    """The outcome columns of every signed row: rejected with its reason, a duplicate as
+    ``decided`` (rows ``__id, d_of, d_res, d_cont``, or None when there are none), else kept."""
+    F = _spark()
+    base = signed.select(
+        F.col("id").alias("__id"),
+        F.when(F.col("reason").isNull(), F.lit("kept")).otherwise(F.lit("rejected")).alias("s0"),
+        F.when(F.col("reason").isNull(), F.col("id")).alias("c0"),
+        F.col("reason").alias("dedup_reason"),
+    )
+    if decided is not None:
+        base = base.join(decided, on="__id", how="left")
+    else:
+        base = base.withColumn("d_of", F.lit(None).cast("string"))
+        base = base.withColumn("d_res", F.lit(None).cast("double"))
+        base = base.withColumn("d_cont", F.lit(None).cast("double"))
+    return base.select(
+        "__id",
+        F.when(F.col("d_of").isNotNull(), F.lit("duplicate")).otherwise(F.col("s0")).alias("dedup_status"),
+        F.coalesce(F.col("d_of"), F.col("c0")).alias("dedup_cluster"),
+        F.col("d_of").alias("dedup_duplicate_of"),
+        # half to even, as Python's round() in the local output (Outcome.to_dict)
+        F.bround(F.col("d_res"), 4).alias("dedup_resemblance"),
+        F.bround(F.col("d_cont"), 4).alias("dedup_containment"),
+        "dedup_reason",
+    )
 
 
 class _Clock:

@@ -41,7 +41,14 @@ _OVERLAY_SEQ = 1 << 62
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """An indexed article a query resembles: its id, the scores, and whether they make a duplicate."""
+    """An indexed article a query resembles.
+
+    Args:
+        id: the indexed article's id.
+        resemblance: estimated Jaccard of the two shingle sets.
+        containment: estimated share of the smaller set found in the larger.
+        duplicate: whether the pair policy (thresholds, number check) makes them duplicates.
+    """
 
     id: Any
     resemblance: float
@@ -412,7 +419,13 @@ def stream(
     """Deduplicate as records go by: yield each record with its outcome, a chunk at a time.
 
     Memory holds the signatures of the kept records (and one chunk), never the stream; the
-    outcomes are those of ``dedup(records, keep="first")``. For any pipeline of iterables:
+    outcomes are those of ``dedup(records, keep="first")``. For any pipeline of iterables.
+
+    Args:
+        records: strings or mappings, as for :func:`~newsdedup.dedup`.
+        window: forget articles published this long before the newest date seen.
+        settings: those of :class:`~newsdedup.DedupConfig` (``keep`` is always "first").
+
 
     >>> texts = ["Storm hits the coast on Monday.", "Storm hits the coast on Monday!"]
     >>> [outcome.status for _, outcome in stream(texts)]

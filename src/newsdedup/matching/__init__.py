@@ -13,7 +13,9 @@ chunk). Executors (batch, the index, Spark) are elsewhere.
 
 from .cluster import Member
 from .lsh import band_params, candidate_pairs
-from .shingles import shingle_batch, shingle_hash, shingles
+
+# ``shingles`` the function is not imported here: it would hide the module of that name.
+from .shingles import shingle_batch, shingle_hash
 from .signatures import minhash_signatures
 from .verify import Thresholds, Verifier
 
@@ -26,5 +28,4 @@ __all__ = [
     "minhash_signatures",
     "shingle_batch",
     "shingle_hash",
-    "shingles",
 ]

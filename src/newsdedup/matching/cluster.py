@@ -24,7 +24,15 @@ __all__ = ["Member", "Policy", "assign_clusters", "canonical_key", "cluster_cand
 
 @dataclass(frozen=True, slots=True)
 class Member:
-    """What a canonical-copy policy may look at: one document of a cluster."""
+    """What a canonical-copy policy may look at: one document of a cluster.
+
+    Args:
+        index: position in the input.
+        id: the record id.
+        source: the outlet or agency (the record's, else the wire agency the cleaner found).
+        published_at: the publication date, or None.
+        length: characters of clean text.
+    """
 
     index: int  # position in the input
     id: object

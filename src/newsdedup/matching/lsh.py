@@ -25,6 +25,11 @@ def band_params(
 ) -> tuple[int, int]:
     """``(b, r)``: bands and rows per band that datasketch's ``MinHashLSH`` picks for these settings.
 
+    Args:
+        threshold: the similarity the bands are tuned for.
+        num_perm: signature slots.
+        weights: datasketch's weights of false positives and false negatives.
+
     >>> band_params(0.5, 128)
     (25, 5)
     """
@@ -105,6 +110,11 @@ def candidate_pairs(signatures: np.ndarray, b: int, r: int, *, max_bucket: int |
 
     Pairs are kept as one int64 key each (``i * n + j``) and merged band by band, so memory
     follows the number of distinct candidates, not candidates times bands.
+
+    Args:
+        signatures: ``(n, num_perm)`` uint32 signatures.
+        b: bands; r: rows (slots) per band (:func:`band_params`).
+        max_bucket: a bucket with more documents gives star pairs to its first member; None: every pair.
 
     >>> sig = np.array([[1, 2, 3, 4], [1, 2, 9, 9], [5, 6, 7, 8]], dtype=np.uint32)
     >>> candidate_pairs(sig, b=2, r=2).tolist()

@@ -45,6 +45,9 @@ def _fmix64(h: np.ndarray) -> np.ndarray:
 def shingle_hash(data: bytes) -> int:
     """The 32-bit hash of one shingle's bytes (the reference for the vectorized batch version).
 
+    Args:
+        data: the shingle's UTF-8 bytes.
+
     >>> shingle_hash(b"the storm hit") == shingle_hash("the storm hit".encode())
     True
     """
@@ -59,6 +62,11 @@ def shingle_hash(data: bytes) -> int:
 
 def shingles(text: str, n: int = 5, kind: Kind = "word") -> list[bytes]:
     """The shingles of one text as bytes, in order, repeats included (for datasketch and tests).
+
+    Args:
+        text: the text, as given (no cleaning).
+        n: words (or characters) per shingle.
+        kind: ``"word"`` or ``"char"``.
 
     >>> shingles("a b  c", n=2)
     [b'a b', b'b c']

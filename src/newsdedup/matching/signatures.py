@@ -110,6 +110,11 @@ def minhash_signatures(
 ) -> np.ndarray:
     """MinHash signatures of ``texts`` as given (no cleaning), shape ``(len(texts), num_perm)``.
 
+    Args:
+        texts: the texts, as given (no cleaning).
+        num_perm: permutations (slots); seed: datasketch's seed.
+        ngram: words (or characters) per shingle; kind: ``"word"`` or ``"char"``.
+
     >>> sig = minhash_signatures(["the storm hit the coast on monday night"], ngram=3)
     >>> sig.shape, sig.dtype
     ((1, 128), dtype('uint32'))

@@ -35,6 +35,10 @@ _BLOCK = 1 << 15
 class Thresholds:
     """A pair is a duplicate when ``resemblance >= resemblance`` or ``containment >= containment``.
 
+    Args:
+        resemblance: the resemblance threshold, in (0, 1].
+        containment: the containment threshold, in (0, 1], or None for none.
+
     >>> Thresholds(0.5, 0.8).passes(0.3, 0.9)
     True
     """
@@ -138,6 +142,11 @@ class Verifier:
     """The pair policy: a candidate pair is a duplicate when its scores pass the thresholds and,
     with the number check on, the two texts' numbers agree. Batch, stream and Spark all decide
     pairs through it.
+
+    Args:
+        thresholds: the score thresholds.
+        min_number_overlap: the share of the smaller set of numbers the other text must
+            contain when both carry three or more; None turns the number check off.
 
     >>> v = Verifier(Thresholds(0.5, None), min_number_overlap=None)
     >>> v.decide(np.array([[0, 1]]), np.array([0.6]), np.array([0.6])).tolist()

@@ -1,0 +1,96 @@
+"""The ``newsdedup`` command: ``demo``, ``clean``, ``dedup``, ``index`` and ``rules``.
+
+Owns: the parser and how errors reach the shell (one line on stderr, exit 2; a missing extra
+names its pip command). Each command lives in its own module (``clean``, ``dedup``, ``index``);
+what they share is ``common``. Settings are built once from the arguments and given whole to
+whatever runs them. Nothing here decides outcomes, reads formats or lays out reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+from ..cleaning import FIXES as CLEAN_FIXES
+from ..cleaning import boilerplate
+from ..errors import InputError, MissingExtra
+from . import clean, dedup, index
+from .common import settings_from_args
+
+__all__ = ["EXIT_INPUT", "build_parser", "main", "settings_from_args"]
+
+EXIT_INPUT = 2
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from ..demo import run_demo
+
+    result = run_demo(sys.stdout, examples=args.examples)
+    return 0 if result["false_merges"] == 0 else 1
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    listed = set()
+    for name, fix in CLEAN_FIXES:
+        if name in listed:
+            continue
+        listed.add(name)
+        if name == "boilerplate.lines":
+            for rule in boilerplate.RULES:
+                print(f"{rule.name:32} {rule.description}")
+            continue
+        doc = (fix.__doc__ or "").strip().splitlines()[0].replace("``", "")
+        print(f"{name:32} {doc}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsdedup",
+        description="Clean scraped news articles and find near-duplicate wire stories.",
+        epilog="Start with 'newsdedup demo'. Each command has its own --help.",
+    )
+    parser.add_argument("--version", action="version", version=f"newsdedup {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    p = sub.add_parser(
+        "demo",
+        help="clean and dedup the bundled sample corpus and show what was found",
+        description="Run clean + dedup on the bundled sample (fictional wire stories "
+        "republished by several outlets) and print a short summary.",
+    )
+    p.add_argument("--examples", type=int, default=3, help="how many example clusters to show (default 3)")
+    p.set_defaults(func=cmd_demo)
+    clean.add_parser(sub)
+    dedup.add_parser(sub)
+    index.add_parser(sub)
+    p = sub.add_parser(
+        "rules",
+        help="list the cleaning rules, in the order they run",
+        description="List every cleaning rule; each can be switched off with --disable.",
+    )
+    p.set_defaults(func=cmd_rules)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as err:
+        print(
+            f"newsdedup: error: {err} (use --on-error skip to mark such records rejected and go on)",
+            file=sys.stderr,
+        )
+        return EXIT_INPUT
+    except MissingExtra as err:  # before OSError/ImportError: one line with the pip command
+        print(f"newsdedup: error: {err}", file=sys.stderr)
+        return EXIT_INPUT
+    except BrokenPipeError:  # `newsdedup dedup ... | head`
+        sys.stderr.close()
+        return 0
+    except (OSError, ValueError) as err:
+        print(f"newsdedup: error: {err}", file=sys.stderr)
+        return EXIT_INPUT

@@ -1,0 +1,197 @@
+"""What the commands share: the common arguments, settings built from them, reading and telling.
+
+Owns: the argument groups every command takes (input, output, bad records, fields, dedup
+settings), :func:`settings_from_args`, the input read from its start as often as needed, and
+messages and progress bars on stderr. It must not run a command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ..index import NearDupIndex
+from ..io import FORMATS, read_records
+from ..records import Fields, InvalidRecord
+from ..settings import DedupConfig
+
+__all__ = [
+    "Rows",
+    "add_common",
+    "add_dedup_settings",
+    "add_fields",
+    "bar",
+    "input_reader",
+    "is_url",
+    "progress",
+    "read_as",
+    "record_fields",
+    "say",
+    "settings_from_args",
+]
+
+Rows = Iterator[tuple[str, Mapping[str, Any] | InvalidRecord]]
+
+
+def record_fields(args: argparse.Namespace) -> Fields:
+    return Fields(
+        text=args.text_field,
+        id=args.id_field,
+        title=args.title_field,
+        date=args.date_field,
+        source=args.source_field,
+    )
+
+
+def settings_from_args(args: argparse.Namespace) -> DedupConfig:
+    """The run's settings, built once from the arguments of ``dedup`` or ``index build``."""
+    keep: Any = getattr(args, "keep", "first")
+    if getattr(args, "source_priority", None):
+        keep = [s.strip() for s in args.source_priority.split(",") if s.strip()]
+    return DedupConfig(
+        threshold=args.threshold,
+        containment_threshold=None if args.containment_threshold <= 0 else args.containment_threshold,
+        lsh_threshold=args.lsh_threshold,
+        num_perm=args.num_perm,
+        ngram=args.ngram,
+        shingle=args.shingle,
+        keep=keep,
+        clean=not args.no_clean,
+        fields=record_fields(args),
+        on_error=args.on_error,
+        workers=getattr(args, "workers", 1),
+        max_chars=args.max_chars,
+    )
+
+
+def progress(args: argparse.Namespace) -> bool:
+    return not args.quiet and sys.stderr.isatty()
+
+
+def say(args: argparse.Namespace, message: str) -> None:
+    if not args.quiet:
+        print(message, file=sys.stderr)
+
+
+def bar(args: argparse.Namespace, items: Iterable[Any], desc: str) -> Iterable[Any]:
+    if not progress(args):
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=desc, unit="doc", leave=False)
+
+
+@contextlib.contextmanager
+def input_reader(args: argparse.Namespace) -> Iterator[Callable[[], Rows]]:
+    """A function that reads the input from its start each time it is called: dedup reads twice
+    rather than hold every record in memory. Standard input is spooled to a temporary file."""
+    fields = record_fields(args)
+    if args.input != "-":
+        yield lambda: read_records(args.input, format=args.format, fields=fields)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        spool = Path(tmp) / "stdin"
+        with spool.open("wb") as f:
+            shutil.copyfileobj(sys.stdin.buffer, f)
+        yield lambda: read_records(spool, format=args.format or "jsonl", fields=fields, name="<stdin>")
+
+
+def read_as(index: NearDupIndex, args: argparse.Namespace) -> NearDupIndex:
+    """``index`` reading records as the arguments say: how records are read (fields, bad
+    records, the length limit) is the run's choice, not the index's."""
+    index.config = replace(
+        index.config, fields=record_fields(args), on_error=args.on_error, max_chars=args.max_chars
+    )
+    return index
+
+
+def is_url(target: str) -> bool:
+    """Whether an index argument names a Redis server rather than a file."""
+    return target.startswith(("redis://", "rediss://", "unix://"))
+
+
+def add_fields(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("record fields")
+    g.add_argument("--text-field", default="text", help="field holding the article text (default: text)")
+    g.add_argument(
+        "--id-field",
+        default="id",
+        help="field holding the record id (default: id; records without one are named by their line number)",
+    )
+    g.add_argument("--title-field", default="title", help="headline field, to remove a repeated headline")
+    g.add_argument(
+        "--date-field", default="published_at", help="publication date (ISO 8601), for --keep earliest"
+    )
+    g.add_argument("--source-field", default="source", help="outlet or agency name, for --source-priority")
+
+
+def add_common(p: argparse.ArgumentParser, output: str | None = "-") -> None:
+    p.add_argument("input", help="JSONL file, one record per line ('-' reads stdin)")
+    p.add_argument(
+        "-o",
+        "--output",
+        default=output,
+        help="output JSONL file, written atomically ('-': stdout"
+        + (", default)" if output == "-" else "; default: none, only the summary)"),
+    )
+    p.add_argument(
+        "--on-error",
+        choices=("raise", "skip"),
+        default="raise",
+        help="bad records: stop with an error naming the line (raise, default), or mark them "
+        "rejected with the reason and go on (skip)",
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary on stderr")
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="input format, when its name does not tell (.jsonl/.csv/.parquet, .gz/.zst, a folder of .txt)",
+    )
+    p.add_argument(
+        "--max-chars",
+        type=int,
+        default=DedupConfig().max_chars,
+        help=f"longest text accepted, in characters (default {DedupConfig().max_chars:,}); "
+        "longer ones are rejected",
+    )
+    add_fields(p)
+
+
+def add_dedup_settings(p: argparse.ArgumentParser) -> None:
+    d = DedupConfig()
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=d.threshold,
+        help=f"resemblance (estimated Jaccard) at which texts are duplicates (default {d.threshold})",
+    )
+    p.add_argument(
+        "--containment-threshold",
+        type=float,
+        default=d.containment_threshold,
+        help="share of the shorter text contained in the longer at which they are duplicates "
+        f"(truncated/extended copies; default {d.containment_threshold}; 0 turns it off)",
+    )
+    p.add_argument(
+        "--lsh-threshold",
+        type=float,
+        default=d.lsh_threshold,
+        help=f"similarity the LSH bands are tuned for when proposing candidates (default {d.lsh_threshold})",
+    )
+    p.add_argument(
+        "--ngram", type=int, default=d.ngram, help=f"words (or characters) per shingle (default {d.ngram})"
+    )
+    p.add_argument(
+        "--shingle", choices=("word", "char"), default=d.shingle, help="shingle unit (default word)"
+    )
+    p.add_argument(
+        "--num-perm", type=int, default=d.num_perm, help=f"MinHash permutations (default {d.num_perm})"
+    )
+    p.add_argument("--no-clean", action="store_true", help="shingle the text as given, without cleaning")
