@@ -3,8 +3,8 @@
 Formats: JSONL (plain, ``.gz``, ``.zst``), CSV, Parquet (the ``[parquet]`` extra) and a
 directory of ``.txt`` files, told apart by the name (or given). Nothing read is dropped: a line
 or file that cannot be read becomes an :class:`InvalidRecord` in its place, which dedup turns
-into a ``rejected`` outcome (or an error naming the line). Outputs go to a temporary file that
-is renamed into place only when complete.
+into a ``rejected`` outcome (or an error naming the line). Outputs go through
+:mod:`newsdedup.output` (atomic for regular files, written through for devices and FIFOs).
 """
 
 from __future__ import annotations
@@ -15,14 +15,13 @@ import gzip
 import io
 import json
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any, Literal
 
 from .errors import InputError, require
+from .output import Staging, open_output, output_folder
 from .records import Fields, InvalidRecord
 
 __all__ = [
@@ -240,48 +239,15 @@ def write_jsonl_line(out: IO[str], obj: Mapping[str, Any]) -> None:
     out.write("\n")
 
 
-@contextlib.contextmanager
-def atomic_output(path: str | Path, *, compression: str | None = None, binary: bool = False) -> Iterator[Any]:
-    """Write to ``path`` through a temporary file renamed into place only on success.
-
-    A crash or error leaves the old file (or none), never a half-written one. ``-`` is stdout.
-    Text mode (UTF-8, ``\\n`` line ends) unless ``binary``; ``compression`` is None, "gzip" or
-    "zstd".
-    """
-    if str(path) == "-":
-        yield sys.stdout.buffer if binary else sys.stdout
-        sys.stdout.flush()
-        return
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
-    try:
-        with contextlib.ExitStack() as stack:
-            raw: IO[bytes] = stack.enter_context(os.fdopen(fd, "wb"))
-            if compression == "gzip":
-                raw = stack.enter_context(gzip.GzipFile(fileobj=raw, mode="wb", mtime=0))
-            elif compression == "zstd":
-                raw = stack.enter_context(_zstd().ZstdCompressor().stream_writer(raw, closefd=False))
-            if binary:
-                yield raw
-            else:
-                out = io.TextIOWrapper(raw, encoding="utf-8", newline="\n", write_through=False)
-                stack.callback(out.detach)
-                yield out
-                out.flush()
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+#: The writer every output goes through (see :mod:`newsdedup.output`), by its old name.
+atomic_output = open_output
 
 
-def _write_txt_folder(target: Path, rows: Iterable[Mapping[str, Any]], fields: Fields) -> int:
-    if target.exists() and any(target.iterdir()):
-        raise ValueError(f"{target} is a folder that is not empty; write to a new one")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+def _write_txt_folder(
+    target: Path, rows: Iterable[Mapping[str, Any]], fields: Fields, staging: Staging | None = None
+) -> int:
     n = 0
-    try:
+    with output_folder(target, staging=staging) as tmp:
         for row in rows:
             rid, text = row.get(fields.id), row.get(fields.text)
             if not isinstance(text, str) or not isinstance(rid, (str, int)) or isinstance(rid, bool):
@@ -292,12 +258,6 @@ def _write_txt_folder(target: Path, rows: Iterable[Mapping[str, Any]], fields: F
             (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
             (tmp / rel).write_text(text, encoding="utf-8")
             n += 1
-        if target.exists():
-            target.rmdir()
-        os.replace(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return n
 
 
@@ -314,8 +274,11 @@ def write_records(
     *,
     format: Format | None = None,
     fields: Fields | None = None,
+    staging: Staging | None = None,
 ) -> int:
-    """Write ``rows`` to ``path`` (``-`` is stdout, JSONL) atomically; returns how many.
+    """Write ``rows`` to ``path`` (``-`` is stdout, JSONL) as :func:`~newsdedup.output.open_output`
+    does (atomically for a regular file); returns how many. With ``staging``, the file is put in
+    place with the run's other outputs (:func:`~newsdedup.output.together`).
 
     The format follows the name (``.csv``, ``.parquet``, ``.jsonl``, with ``.gz``/``.zst``, or a
     folder: a name ending in ``/``); any other name is JSONL. A folder gets one ``ID.txt`` per
@@ -331,19 +294,19 @@ def write_records(
     fmt = format or fmt
     n = 0
     if fmt == "jsonl":
-        with atomic_output(path, compression=compression) as out:
+        with open_output(path, compression=compression, staging=staging) as out:
             for row in rows:
                 write_jsonl_line(out, row)
                 n += 1
         return n
     if fmt == "txt":
-        return _write_txt_folder(Path(path), rows, fields or Fields())
+        return _write_txt_folder(Path(path), rows, fields or Fields(), staging)
     if fmt not in ("csv", "parquet"):
         raise ValueError(f"cannot write {fmt!r}; outputs are jsonl, csv, parquet or a folder")
     table = list(rows)
     columns = list(dict.fromkeys(k for row in table for k in row))
     if fmt == "csv":
-        with atomic_output(path, compression=compression) as out:
+        with open_output(path, compression=compression, staging=staging) as out:
             writer = csv.writer(out, lineterminator="\n")
             writer.writerow(columns)
             for row in table:
@@ -353,6 +316,6 @@ def write_records(
     import pyarrow as pa
 
     arrow = pa.Table.from_pylist([{c: row.get(c) for c in columns} for row in table])
-    with atomic_output(path, binary=True) as out:
+    with open_output(path, binary=True, staging=staging) as out:
         pq.write_table(arrow, out)
     return len(table)

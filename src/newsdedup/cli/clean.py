@@ -14,7 +14,8 @@ from typing import Any
 from ..cleaning import Cleaner, CleanResult
 from ..cleaning.edits import describe_edits
 from ..errors import InputError
-from ..io import atomic_output, write_records
+from ..io import write_records
+from ..output import check_outputs, open_output
 from ..records import Fields, InvalidRecord, read_problem
 from ..report import output_row
 from .common import add_common, bar, input_reader, record_fields, say
@@ -28,6 +29,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
     counts: Counter[str] = Counter()
     n = changed = 0
     report: list[str] = []
+    check_outputs({"-o": args.output}, inputs=[args.input], folders=("-o",))
 
     def cleaned(rows: Iterable[tuple[str, Mapping[str, Any] | InvalidRecord]]) -> Iterator[dict[str, Any]]:
         nonlocal n, changed
@@ -59,7 +61,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
     with input_reader(args) as read:
         if args.explain == "text":
-            with atomic_output(args.output) as out:
+            with open_output(args.output) as out:
                 for _ in cleaned(bar(args, read(), "cleaning")):
                     out.writelines(report)
                     report.clear()

@@ -138,7 +138,8 @@ def add_common(p: argparse.ArgumentParser, output: str | None = "-") -> None:
         "-o",
         "--output",
         default=output,
-        help="output JSONL file, written atomically ('-': stdout"
+        help="output file (.jsonl, .csv, .parquet, .gz/.zst; DIR/ for one .txt per record), written as "
+        "'>' would: atomically for a file, through for a FIFO or device ('-': stdout"
         + (", default)" if output == "-" else "; default: none, only the summary)"),
     )
     p.add_argument(

@@ -14,7 +14,8 @@ from typing import Any
 
 from ..batch import Deduplicator
 from ..index import NearDupIndex
-from ..io import atomic_output, read_records, write_records
+from ..io import read_records, write_records
+from ..output import check_outputs, open_output, together
 from ..records import number_by_line
 from ..report import cluster_rows, make_report, output_row, summary_screen
 from ..settings import DedupConfig
@@ -40,8 +41,12 @@ def cmd_dedup(args: argparse.Namespace) -> int:
         return _dedup_on_spark(args, config, start)
     if args.update_index and not args.against:
         raise ValueError("--update-index needs --against INDEX")
+    against = [args.against] if args.against and not is_url(args.against) else []
+    outputs = {"-o": args.output, "--clusters": args.clusters, "--report": args.report}
+    check_outputs(outputs, inputs=[args.input, *against], folders=("-o",))
     index: NearDupIndex | None = None
-    with input_reader(args) as read:
+    # The outputs of the run are put in place together, once all of them are complete.
+    with input_reader(args) as read, together() as staging:
         # Pass 1: outcomes, from the records as a stream (only signatures stay in memory).
         locations: list[str] = []
         keyed = number_by_line(read(), locations, config.fields)
@@ -61,16 +66,18 @@ def cmd_dedup(args: argparse.Namespace) -> int:
             for (location, record), outcome in zip(read(), outcomes, strict=True)
             if not args.only_kept or outcome.status == "kept"
         )
-        written = write_records(args.output, bar(args, rows, "writing"), fields=config.fields)
-    seconds = time.perf_counter() - start
-    if args.clusters:
-        write_records(args.clusters, cluster_rows(outcomes))
-    report = make_report(outcomes, locations, seconds)
-    report.update(input=args.input, output=args.output, written=written, against=args.against)
-    if args.report:
-        with atomic_output(args.report) as out:
-            json.dump(report, out, indent=2, ensure_ascii=False, default=str)
-            out.write("\n")
+        written = write_records(
+            args.output, bar(args, rows, "writing"), fields=config.fields, staging=staging
+        )
+        seconds = time.perf_counter() - start
+        if args.clusters:
+            write_records(args.clusters, cluster_rows(outcomes), staging=staging)
+        report = make_report(outcomes, locations, seconds)
+        report.update(input=args.input, output=args.output, written=written, against=args.against)
+        if args.report:
+            with open_output(args.report, staging=staging) as out:
+                json.dump(report, out, indent=2, ensure_ascii=False, default=str)
+                out.write("\n")
     say(args, summary_screen(report, None if index is None else len(index)))
     return 0
 
@@ -82,6 +89,7 @@ def _dedup_on_spark(args: argparse.Namespace, config: DedupConfig, start: float)
             "--engine spark reads a file or folder and writes a folder (-o OUT); --against, "
             "--only-kept, --clusters and --report are not available there yet"
         )
+    check_outputs({"-o": args.output}, inputs=[args.input], folders=("-o",))
     from ..distributed.spark import run_files
 
     counts = run_files(args.input, args.output, master=args.spark_master, config=config)

@@ -16,6 +16,7 @@ from typing import Any
 from ..errors import InputError
 from ..index import NearDupIndex
 from ..io import write_records
+from ..output import check_outputs
 from ..records import InvalidRecord, number_by_line
 from ..report import match_row, output_row, summarize
 from .common import (
@@ -53,6 +54,9 @@ def cmd_index(args: argparse.Namespace) -> int:
         index, _ = _open_index(args, create=False)
         print(json.dumps(index.stats(), indent=2, ensure_ascii=False))
         return 0
+    check_outputs(
+        {"-o": args.output, "INDEX": None if is_url(args.index) else args.index}, inputs=[args.input]
+    )
     index, save = _open_index(args, create=args.action == "build")
     read_as(index, args)
     fields = index.config.fields

@@ -12,12 +12,12 @@ import json
 import os
 import zipfile
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..errors import IndexFormatError
+from ..output import open_output
 from .store import Batch, Stored, id_of, key_of
 
 __all__ = ["FORMAT_VERSION", "read_index_file", "to_batch", "write_index_file"]
@@ -57,14 +57,8 @@ def write_index_file(
         "ids": [id_of(k) for k, _ in items],
         "checksum": _checksum(arrays),
     }
-    target = Path(path)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        with tmp.open("wb") as f:
-            np.savez(f, meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8), **arrays)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with open_output(path, binary=True) as f:
+        np.savez(f, meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8), **arrays)
 
 
 def to_batch(meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> Batch:
