@@ -114,3 +114,105 @@ def test_parquet_needs_pyarrow_message(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
     with pytest.raises(ImportError, match=r"newsdedup\[parquet\]"):
         list(read_records(tmp_path / "x.parquet"))
+
+
+# --- readers that never lose a record (issue 16, items 9-14) ------------------------------------
+
+
+import newsdedup  # noqa: E402
+from newsdedup.errors import InputError  # noqa: E402
+
+LINES = "".join(json.dumps({"id": i, "text": f"story number {i} of the day"}) + "\n" for i in range(300))
+
+
+@pytest.mark.parametrize("suffix", [".jsonl.gz", ".jsonl.zst"])
+def test_a_compressed_file_cut_short_is_an_error_naming_it(tmp_path, suffix):
+    zstandard = pytest.importorskip("zstandard")
+    data = LINES.encode()
+    packed = gzip.compress(data) if suffix.endswith(".gz") else zstandard.ZstdCompressor().compress(data)
+    whole = tmp_path / f"whole{suffix}"
+    whole.write_bytes(packed + packed)  # two members / frames: both read
+    assert len(list(read_records(whole))) == 600
+    for cut in (len(packed) // 3, len(packed) - 4):
+        short = tmp_path / f"short{suffix}"
+        short.write_bytes(packed[:cut])
+        with pytest.raises(InputError, match=f"short{suffix}.*cut short or damaged"):
+            list(read_records(short))
+
+
+def test_a_gzip_crc_error_names_the_file(tmp_path):
+    packed = bytearray(gzip.compress(LINES.encode()))
+    packed[-8] ^= 0xFF  # the CRC
+    bad = tmp_path / "crc.jsonl.gz"
+    bad.write_bytes(bytes(packed))
+    with pytest.raises(InputError, match=r"crc\.jsonl\.gz"):
+        list(read_records(bad))
+
+
+def test_csv_unclosed_quote_long_field_bom_and_empty_ids(tmp_path):
+    bad = tmp_path / "open.csv"
+    bad.write_text('id,text\na,"one\nb,two\nc,three\n')
+    with pytest.raises(InputError, match=r"open.csv:\d+: CSV cannot be read past here"):
+        list(read_records(bad))
+    long = tmp_path / "long.csv"
+    long.write_text("id,text\na," + "x" * 200_000 + "\nb,short\n")
+    assert [r["text"][:5] for _, r in read_records(long, field_limit=300_000)] == ["xxxxx", "short"]
+    with pytest.raises(InputError, match=r"long\.csv:2"):
+        list(read_records(long, field_limit=1000))
+    excel = tmp_path / "excel.csv"
+    excel.write_bytes(b"\xef\xbb\xbfid,text\n,first\n,second\nz,third\n")
+    rows = [r for _, r in read_records(excel)]
+    assert [r["id"] for r in rows] == [None, None, "z"] and rows[0]["text"] == "first"
+    outcomes = newsdedup.dedup([{**r, "id": r["id"] or n} for n, r in enumerate(rows)])
+    assert [o.status for o in outcomes] == ["kept", "kept", "kept"]
+
+
+def test_parquet_with_a_column_twice_is_refused(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_arrays(
+        [pa.array(["a"]), pa.array(["one"]), pa.array(["two"])], ["id", "text", "text"]
+    )
+    pq.write_table(table, tmp_path / "twice.parquet")
+    with pytest.raises(InputError, match=r"names a column twice: \['text'\]"):
+        list(read_records(tmp_path / "twice.parquet"))
+
+
+@pytest.mark.parametrize("end", ["\r", "\r\n", "\n"])
+def test_any_line_end_and_a_bom(tmp_path, end):
+    path = tmp_path / "ends.jsonl"
+    body = end.join(json.dumps({"id": i, "text": f"text {i}"}) for i in range(3)) + end
+    path.write_bytes(b"\xef\xbb\xbf" + body.encode())
+    got = list(read_records(path))
+    assert [r["id"] for _, r in got] == [0, 1, 2] and [loc for loc, _ in got][-1].endswith(":3")
+
+
+def test_deep_nesting_huge_integers_and_nan_are_rejected_with_their_line(tmp_path):
+    path = tmp_path / "odd.jsonl"
+    path.write_text(
+        "[" * 100_000 + "\n" + '{"id": ' + "9" * 5000 + ', "text": "x"}\n' + '{"id": "n", "text": NaN}\n'
+        '{"id": "ok", "text": "fine"}\n'
+    )
+    got = list(read_records(path))
+    reasons = [r.reason for _, r in got[:3]]
+    assert all(isinstance(r, InvalidRecord) for _, r in got[:3]), reasons
+    assert "nested too deeply" in reasons[0] and "digits" in reasons[1] and "NaN is not JSON" in reasons[2]
+    assert [loc for loc, _ in got] == [f"{path}:{n}" for n in (1, 2, 3, 4)]
+
+
+def test_a_lone_surrogate_is_kept_escaped_on_every_path(tmp_path):
+    from newsdedup.cli import main
+
+    src = tmp_path / "s.jsonl"
+    src.write_text(
+        '{"id": "a\\ud800", "text": "Rain fell \\udc00 on the harbour all day.", "x": "\\ud83d"}\n'
+    )
+    out = tmp_path / "o.jsonl"
+    assert main(["dedup", str(src), "-o", str(out), "--report", str(tmp_path / "r.json"), "-q"]) == 0
+    row = json.loads(out.read_text())
+    assert row["id"] == "a\ud800" and row["x"] == "\ud83d" and row["dedup"]["status"] == "kept"
+    index = newsdedup.NearDupIndex(on_error="skip")
+    assert index.add_many([json.loads(src.read_text())])[0].status == "kept" and "a\ud800" in index
+    index.save(tmp_path / "i.idx")
+    assert list(newsdedup.NearDupIndex.load(tmp_path / "i.idx").ids()) == ["a\ud800"]

@@ -156,3 +156,49 @@ def test_check_outputs_allows_streams_and_stdout(tmp_path):
     fifo = tmp_path / "p"
     os.mkfifo(fifo)
     check_outputs({"-o": "-", "--report": str(fifo), "--clusters": None}, inputs=["-"])
+
+
+# --- a folder of texts, and standard output (issue 16, items 6 and 7) ----------------------------
+
+
+def _jsonl(path, records):
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), [("a", "a.txt"), (5, "5"), ("x/./b", "x/b"), ("x//b", "x/b"), ("Story", "story")]
+)
+def test_ids_that_name_one_file_are_refused_before_writing(tmp_path, capsys, a, b):
+    src = _jsonl(
+        tmp_path / "in.jsonl", [{"id": a, "text": "One story here."}, {"id": b, "text": "Another one."}]
+    )
+    assert main(["dedup", str(src), "-o", f"{tmp_path / 'out'}/", "-q"]) == 2
+    assert "would both be" in capsys.readouterr().err and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("rid", "says"), [("a\0b", "NUL"), ("x" * 300, "over 255 bytes"), ("../up", "cannot name")]
+)
+def test_ids_that_name_no_file_are_refused_before_writing(tmp_path, capsys, rid, says):
+    src = _jsonl(tmp_path / "in.jsonl", [{"id": rid, "text": "One story here."}])
+    assert main(["dedup", str(src), "-o", f"{tmp_path / 'out'}/", "-q"]) == 2
+    assert says in capsys.readouterr().err and not (tmp_path / "out").exists()
+
+
+def test_a_rejected_repeated_id_does_not_overwrite_the_kept_file(tmp_path):
+    records = [
+        {"id": "a", "text": "The kept story, first of its name."},
+        {"id": "a", "text": "A second use."},
+    ]
+    src = _jsonl(tmp_path / "in.jsonl", records)
+    assert main(["dedup", str(src), "-o", f"{tmp_path / 'out'}/", "--on-error", "skip", "-q"]) == 0
+    assert (tmp_path / "out" / "a.txt").read_text() == records[0]["text"]
+
+
+def test_clean_to_standard_output_writes_nothing_before_a_bad_line(tmp_path):
+    good = [{"id": i, "text": f"Share\nStory {i}."} for i in range(50)]
+    src = _jsonl(tmp_path / "in.jsonl", [*good, {"id": "bad"}])
+    cmd = [sys.executable, "-m", "newsdedup.cli", "clean", str(src), "-q"]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    assert done.returncode == 2 and done.stdout == "" and "in.jsonl:51" in done.stderr

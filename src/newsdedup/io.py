@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import gzip
 import io
 import json
 import os
+import posixpath
 import sys
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any, Literal
 
+from .compression import damage_errors, lines_of, open_compressed
 from .errors import InputError, require
 from .output import Staging, open_output, output_folder
 from .records import Fields, InvalidRecord
@@ -27,11 +29,16 @@ from .records import Fields, InvalidRecord
 __all__ = [
     "FORMATS",
     "atomic_output",
+    "check_txt_names",
     "detect_format",
+    "json_text",
+    "output_format",
     "read_jsonl",
     "read_records",
+    "txt_name",
     "write_jsonl_line",
     "write_records",
+    "written_to_folder",
 ]
 
 Format = Literal["jsonl", "csv", "parquet", "txt"]
@@ -73,22 +80,13 @@ def detect_format(path: str | Path) -> tuple[Format, str | None]:
     return fmt, compression
 
 
-def _zstd() -> Any:
-    return require("zstandard", extra="zstd", purpose="reading or writing .zst")
-
-
-def _open_bytes(path: str | Path, compression: str | None) -> contextlib.AbstractContextManager[IO[bytes]]:
-    if compression == "gzip":
-        return gzip.open(path, "rb")
-    if compression == "zstd":
-        raw = open(path, "rb")  # noqa: SIM115 - closed with the reader
-        # Buffered, so that lines can be iterated as from a plain file.
-        return io.BufferedReader(_zstd().ZstdDecompressor().stream_reader(raw, closefd=True))  # type: ignore[arg-type]
-    return open(path, "rb")
-
-
 def read_records(
-    path: str | Path, *, format: Format | None = None, fields: Fields | None = None, name: str | None = None
+    path: str | Path,
+    *,
+    format: Format | None = None,
+    fields: Fields | None = None,
+    name: str | None = None,
+    field_limit: int = 5_000_000,
 ) -> Iterator[tuple[str, Mapping[str, Any] | InvalidRecord]]:
     """Yield ``(location, record)`` for each record of a file or folder, in order.
 
@@ -96,7 +94,9 @@ def read_records(
     (the line the row ends on), ``news.parquet:row 12``, or the ``.txt`` file's path. A folder of
     ``.txt`` files gives one record per file (sorted by path): ``id`` is the path inside the
     folder, ``text`` the content (field names from ``fields``). ``name`` replaces the path in
-    locations (``<stdin>`` for a spooled standard input).
+    locations (``<stdin>`` for a spooled standard input). A compressed stream cut short or
+    damaged is an :class:`~newsdedup.InputError` naming the file; a CSV field longer than
+    ``field_limit`` characters, or a quote still open at the end, one naming its line.
     """
     if format is not None:  # told: only a compression suffix is read off the name
         fmt: str = format
@@ -106,7 +106,7 @@ def read_records(
     if fmt == "jsonl":
         return read_jsonl(path, compression=compression, name=name)
     if fmt == "csv":
-        return _read_csv(path, compression, name)
+        return _read_csv(path, compression, name, fields or Fields(), field_limit)
     if fmt == "parquet":
         return _read_parquet(path)
     if fmt == "txt":
@@ -115,33 +115,44 @@ def read_records(
 
 
 def _read_csv(
-    path: str | Path, compression: str | None, name: str | None = None
+    path: str | Path, compression: str | None, name: str | None, fields: Fields, field_limit: int
 ) -> Iterator[tuple[str, Mapping[str, Any] | InvalidRecord]]:
     name = name or str(path)
-    with _open_bytes(path, compression) as raw:
-        # surrogateescape keeps undecodable bytes visible per row instead of failing the file.
-        text = io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape", newline="")
-        reader = csv.reader(text)
-        header = next(reader, None)
-        if header is None:
-            return
-        if len(set(header)) != len(header):
-            raise InputError(f"{name}:1", f"the header names a column twice: {header}")
-        for row in reader:
-            location = f"{name}:{reader.line_num}"
-            if not row:
-                continue
-            line = ",".join(row)
-            if any("\udc80" <= c <= "\udcff" for c in line):
-                raw_line = line.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-                yield location, InvalidRecord(location, "row is not valid UTF-8", raw_line)
-            elif len(row) != len(header):
-                yield (
-                    location,
-                    InvalidRecord(location, f"row has {len(row)} fields, the header {len(header)}", line),
-                )
-            else:
-                yield location, dict(zip(header, row, strict=True))
+    # Process-wide in the csv module: set as each read starts (one run reads with one limit).
+    # A longer field stops the read: CSV cannot find the next row after it.
+    with open_compressed(path, compression) as raw, damage_errors(name, compression):
+        # surrogateescape keeps undecodable bytes visible per row instead of failing the file;
+        # utf-8-sig drops the byte order mark Excel's "CSV UTF-8" starts with.
+        text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        reader = csv.reader(text, strict=True)
+        csv.field_size_limit(field_limit + 1)
+        try:
+            header = next(reader, None)
+            if header is None:
+                return
+            if len(set(header)) != len(header):
+                raise InputError(f"{name}:1", f"the header names a column twice: {header}")
+            for row in reader:
+                location = f"{name}:{reader.line_num}"
+                if row:
+                    yield location, _csv_record(location, header, row, fields)
+        except csv.Error as e:  # an unclosed quote, a field over the limit: the file cannot go on
+            raise InputError(f"{name}:{reader.line_num}", f"CSV cannot be read past here ({e})") from None
+
+
+def _csv_record(
+    location: str, header: list[str], row: list[str], fields: Fields
+) -> Mapping[str, Any] | InvalidRecord:
+    line = ",".join(row)
+    if any("\udc80" <= c <= "\udcff" for c in line):
+        raw_line = line.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        return InvalidRecord(location, "row is not valid UTF-8", raw_line)
+    if len(row) != len(header):
+        return InvalidRecord(location, f"row has {len(row)} fields, the header {len(header)}", line)
+    record: dict[str, Any] = dict(zip(header, row, strict=True))
+    if record.get(fields.id) == "":  # an empty cell is no id, as a missing field is
+        record[fields.id] = None
+    return record
 
 
 def _pyarrow_parquet() -> Any:
@@ -154,6 +165,10 @@ def _read_parquet(path: str | Path) -> Iterator[tuple[str, Mapping[str, Any] | I
         pfile = pq.ParquetFile(path)
     except Exception as e:  # pyarrow raises its own error types for a damaged file
         raise InputError(str(path), f"not a readable Parquet file: {e}") from None
+    names = pfile.schema_arrow.names
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise InputError(str(path), f"the file names a column twice: {twice}")
     n = 0
     for batch in pfile.iter_batches(batch_size=4096):
         for row in batch.to_pylist():
@@ -192,50 +207,63 @@ def read_jsonl(
         ctx: contextlib.AbstractContextManager[IO[bytes]] = contextlib.nullcontext(stream)
         name = name or "<stdin>"
     else:
-        ctx = _open_bytes(path, compression)
+        ctx = open_compressed(path, compression)
     name = name or str(path)
     with ctx as stream:
-        for lineno, raw in enumerate(stream, start=1):
+        for lineno, raw in lines_of(stream, name, compression):
             location = f"{name}:{lineno}"
             if not raw.strip():
                 continue
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as err:
-                yield (
-                    location,
-                    InvalidRecord(
-                        location,
-                        f"line is not valid UTF-8 ({err.reason} at byte {err.start})",
-                        raw.decode("utf-8", "backslashreplace").rstrip("\r\n"),
-                    ),
-                )
+                reason = f"line is not valid UTF-8 ({err.reason} at byte {err.start})"
+                yield location, InvalidRecord(location, reason, raw.decode("utf-8", "backslashreplace"))
                 continue
-            try:
-                value = json.loads(line)
-            except json.JSONDecodeError as err:
-                yield (
-                    location,
-                    InvalidRecord(
-                        location, f"malformed JSON: {err.msg} at column {err.colno}", line.rstrip("\r\n")
-                    ),
-                )
-                continue
-            if not isinstance(value, dict):
-                yield (
-                    location,
-                    InvalidRecord(
-                        location,
-                        f"a JSON {type(value).__name__} is not a record (object)",
-                        line.rstrip("\r\n"),
-                    ),
-                )
-                continue
-            yield location, value
+            value, reason = _parse_json(line)
+            if reason is not None:
+                yield location, InvalidRecord(location, reason, line)
+            elif not isinstance(value, dict):
+                reason = f"a JSON {type(value).__name__} is not a record (object)"
+                yield location, InvalidRecord(location, reason, line)
+            else:
+                yield location, value
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _parse_json(line: str) -> tuple[Any, str | None]:
+    """The value of one JSON line, or why it is not one (each a reason naming the problem)."""
+    try:
+        return json.loads(line, parse_constant=_refuse_constant), None
+    except json.JSONDecodeError as err:
+        return None, f"malformed JSON: {err.msg} at column {err.colno}"
+    except RecursionError:
+        return None, "JSON nested too deeply to read"
+    except ValueError as err:  # NaN/Infinity, an integer over Python's digit limit
+        return None, f"malformed JSON: {err}"
+
+
+def json_text(obj: Any, **options: Any) -> str:
+    """``json.dumps(obj, ensure_ascii=False)``, or escaped where a string holds a lone surrogate
+    (valid JSON that UTF-8 cannot hold)."""
+    text = json.dumps(obj, ensure_ascii=False, default=str, **options)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(obj, ensure_ascii=True, default=str, **options)
+    return text
 
 
 def write_jsonl_line(out: IO[str], obj: Mapping[str, Any]) -> None:
-    out.write(json.dumps(obj, ensure_ascii=False, default=str))
+    """One JSON line; a string holding a lone surrogate (valid JSON, not UTF-8) is written escaped."""
+    text = json.dumps(obj, ensure_ascii=False, default=str)
+    try:
+        out.write(text)
+    except UnicodeEncodeError:  # the encoder refuses the line whole, before writing any of it
+        out.write(json.dumps(obj, ensure_ascii=True, default=str))
     out.write("\n")
 
 
@@ -243,21 +271,68 @@ def write_jsonl_line(out: IO[str], obj: Mapping[str, Any]) -> None:
 atomic_output = open_output
 
 
+def txt_name(rid: Any, folder: str | Path) -> Path:
+    """The file inside ``folder`` that holds the text of record ``rid`` (``ID.txt``; an id read
+    from a folder keeps its sub-path); ValueError naming the id when no file can be named so."""
+    name = posixpath.normpath(str(rid))
+    rel = Path(name if name.endswith(".txt") else f"{name}.txt")
+    if "\0" in name:
+        raise ValueError(f"id {rid!r} holds a NUL character, which no file name can")
+    if rel.is_absolute() or ".." in rel.parts or name in (".", ""):
+        raise ValueError(f"id {rid!r} cannot name a file inside {folder}")
+    if any(len(part.encode("utf-8", "surrogateescape")) > 255 for part in rel.parts):
+        raise ValueError(f"id {rid!r} makes a file name over 255 bytes")
+    return rel
+
+
+class _TxtNames:
+    """The files of a folder of texts, so far: two ids may not name one file."""
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = folder
+        self.seen: dict[str, Any] = {}
+
+    def add(self, rid: Any) -> Path:
+        rel = txt_name(rid, self.folder)
+        # Case-folded and normalised: one file on a case-insensitive or normalising file system.
+        key = unicodedata.normalize("NFC", rel.as_posix()).casefold()
+        if key in self.seen:
+            raise ValueError(f"ids {self.seen[key]!r} and {rid!r} would both be {rel} in {self.folder}")
+        self.seen[key] = rid
+        return rel
+
+
+def check_txt_names(ids: Iterable[Any], folder: str | Path) -> None:
+    """Refuse, before writing anything, ids that name no file or that name one file together
+    (``a`` and ``a.txt``, ``5`` and ``"5"``, ``a/./b`` and ``a/b``, ``A`` and ``a``)."""
+    names = _TxtNames(folder)
+    for rid in ids:
+        names.add(rid)
+
+
+def written_to_folder(row: Mapping[str, Any], fields: Fields) -> bool:
+    """Whether a row goes into a folder of texts: a record with a text and an id, not rejected."""
+    rid, text = row.get(fields.id), row.get(fields.text)
+    if not isinstance(text, str) or not isinstance(rid, (str, int)) or isinstance(rid, bool):
+        return False  # an unreadable record has no text to write: the report counts it
+    outcome, cleaned = row.get("dedup"), row.get("clean")
+    rejected = isinstance(outcome, Mapping) and outcome.get("status") == "rejected"
+    return not rejected and not (isinstance(cleaned, Mapping) and "error" in cleaned)
+
+
 def _write_txt_folder(
     target: Path, rows: Iterable[Mapping[str, Any]], fields: Fields, staging: Staging | None = None
 ) -> int:
     n = 0
+    names = _TxtNames(target)
     with output_folder(target, staging=staging) as tmp:
         for row in rows:
-            rid, text = row.get(fields.id), row.get(fields.text)
-            if not isinstance(text, str) or not isinstance(rid, (str, int)) or isinstance(rid, bool):
-                continue  # a rejected or unreadable record has no text to write: the report counts it
-            rel = Path(str(rid) if str(rid).endswith(".txt") else f"{rid}.txt")
-            if rel.is_absolute() or ".." in rel.parts:
-                raise ValueError(f"id {rid!r} cannot name a file inside {target}")
-            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-            (tmp / rel).write_text(text, encoding="utf-8")
-            n += 1
+            if written_to_folder(row, fields):
+                rel = names.add(row[fields.id])
+                (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+                # A lone surrogate (valid JSON, not UTF-8) is written escaped.
+                (tmp / rel).write_text(row[fields.text], encoding="utf-8", errors="backslashreplace")
+                n += 1
     return n
 
 
@@ -266,6 +341,14 @@ def _flat(value: Any) -> Any:
     if value is None or isinstance(value, (str, int, float)):
         return value
     return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def output_format(path: str | Path) -> tuple[str, str | None]:
+    """The format and compression an output's name says; a name that says none is JSONL."""
+    try:
+        return detect_format(path)
+    except ValueError:  # an output named otherwise (out.txt) is JSONL, as it always was
+        return "jsonl", _COMPRESSION.get(Path(path).suffix.lower())
 
 
 def write_records(
@@ -287,10 +370,7 @@ def write_records(
     JSONL streams; CSV and Parquet gather the rows first (their columns are the union of the
     rows' keys, in first-seen order). In CSV, nested values (the ``dedup`` object) are JSON text.
     """
-    try:
-        fmt, compression = detect_format(path)
-    except ValueError:  # an output named otherwise (out.txt) is JSONL, as it always was
-        fmt, compression = "jsonl", _COMPRESSION.get(Path(path).suffix.lower())
+    fmt, compression = output_format(path)
     fmt = format or fmt
     n = 0
     if fmt == "jsonl":

@@ -32,9 +32,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import require
+from .compression import zstandard
 
-__all__ = ["Staging", "check_outputs", "open_output", "output_folder", "together"]
+__all__ = ["Staging", "check_outputs", "is_stream", "open_output", "output_folder", "together"]
 
 _TMP = ".newsdedup-"  # between the target's name and the writer's pid in a temporary name
 
@@ -45,8 +45,11 @@ def _umask() -> int:
     return mask
 
 
-def _is_stream(path: str | os.PathLike[str]) -> bool:
-    """Whether ``path`` exists as something other than a regular file or folder (written through)."""
+def is_stream(path: str | os.PathLike[str]) -> bool:
+    """Whether an output is written through as it is made: standard output (``-``), a device,
+    a FIFO or a socket (anything that exists and is not a regular file or folder)."""
+    if str(path) == "-":
+        return True
     try:
         mode = os.stat(path).st_mode
     except OSError:
@@ -139,7 +142,7 @@ def open_output(
         yield sys.stdout.buffer if binary else sys.stdout
         sys.stdout.flush()
         return
-    if _is_stream(path):
+    if is_stream(path):
         with open(path, "wb") as raw, _encoded(raw, binary, compression) as out:
             yield out
         return
@@ -167,8 +170,7 @@ def _encoded(raw: IO[bytes], binary: bool, compression: str | None) -> Iterator[
         if compression == "gzip":
             raw = stack.enter_context(gzip.GzipFile(fileobj=raw, mode="wb", mtime=0))
         elif compression == "zstd":
-            zstd = require("zstandard", extra="zstd", purpose="reading or writing .zst")
-            raw = stack.enter_context(zstd.ZstdCompressor().stream_writer(raw, closefd=False))
+            raw = stack.enter_context(zstandard().ZstdCompressor().stream_writer(raw, closefd=False))
         if binary:
             yield raw
         else:
@@ -222,7 +224,7 @@ def check_outputs(
     """
     given = [(name, str(p)) for name, p in outputs.items() if p is not None]
     for name, path in given:
-        if path == "-" or _is_stream(path):
+        if is_stream(path):
             continue
         target = _target(path)
         parent = target.parent if str(target.parent) else Path(".")
@@ -239,5 +241,5 @@ def check_outputs(
                 raise ValueError(f"{name} {path} is the input {source}; write somewhere else")
     for i, (name, path) in enumerate(given):
         for other, other_path in given[i + 1 :]:
-            if path != "-" and not _is_stream(path) and _same(path, other_path):
+            if not is_stream(path) and _same(path, other_path):
                 raise ValueError(f"{name} and {other} both name {path}; give each its own file")

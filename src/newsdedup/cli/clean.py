@@ -15,7 +15,7 @@ from ..cleaning import Cleaner, CleanResult
 from ..cleaning.edits import describe_edits
 from ..errors import InputError
 from ..io import write_records
-from ..output import check_outputs, open_output
+from ..output import check_outputs, is_stream, open_output
 from ..records import Fields, InvalidRecord, read_problem
 from ..report import output_row
 from .common import add_common, bar, input_reader, record_fields, say
@@ -60,6 +60,12 @@ def cmd_clean(args: argparse.Namespace) -> int:
             yield row
 
     with input_reader(args) as read:
+        if args.on_error == "raise" and is_stream(args.output):
+            # A consumer of a stream cannot tell a partial one from a whole one: check it all first.
+            for location, record in read():
+                reason = read_problem(record, fields, args.max_chars)
+                if reason is not None:
+                    raise InputError(location, reason)
         if args.explain == "text":
             with open_output(args.output) as out:
                 for _ in cleaned(bar(args, read(), "cleaning")):

@@ -94,13 +94,15 @@ def input_reader(args: argparse.Namespace) -> Iterator[Callable[[], Rows]]:
     rather than hold every record in memory. Standard input is spooled to a temporary file."""
     fields = record_fields(args)
     if args.input != "-":
-        yield lambda: read_records(args.input, format=args.format, fields=fields)
+        yield lambda: read_records(args.input, format=args.format, fields=fields, field_limit=args.max_chars)
         return
     with tempfile.TemporaryDirectory() as tmp:
         spool = Path(tmp) / "stdin"
         with spool.open("wb") as f:
             shutil.copyfileobj(sys.stdin.buffer, f)
-        yield lambda: read_records(spool, format=args.format or "jsonl", fields=fields, name="<stdin>")
+        yield lambda: read_records(
+            spool, format=args.format or "jsonl", fields=fields, name="<stdin>", field_limit=args.max_chars
+        )
 
 
 def read_as(index: NearDupIndex, args: argparse.Namespace) -> NearDupIndex:

@@ -8,18 +8,20 @@ not decide outcomes (batch, index, Spark do, from the settings built once here).
 from __future__ import annotations
 
 import argparse
-import json
 import time
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ..batch import Deduplicator
 from ..index import NearDupIndex
-from ..io import read_records, write_records
-from ..output import check_outputs, open_output, together
+from ..io import check_txt_names, json_text, output_format, read_records, write_records, written_to_folder
+from ..outcome import Outcome
+from ..output import Staging, check_outputs, open_output, together
 from ..records import number_by_line
 from ..report import cluster_rows, make_report, output_row, summary_screen
 from ..settings import DedupConfig
 from .common import (
+    Rows,
     add_common,
     add_dedup_settings,
     bar,
@@ -60,26 +62,40 @@ def cmd_dedup(args: argparse.Namespace) -> int:
                 outcomes = list(index.check_many(bar(args, keyed, "checking"), locations=locations))
         else:
             outcomes = Deduplicator(config).run(keyed, progress=progress(args), locations=locations)
-        # Pass 2: the input again, each record with its outcome, in order.
-        rows = (
-            output_row(location, record, outcome)
-            for (location, record), outcome in zip(read(), outcomes, strict=True)
-            if not args.only_kept or outcome.status == "kept"
-        )
-        written = write_records(
-            args.output, bar(args, rows, "writing"), fields=config.fields, staging=staging
-        )
-        seconds = time.perf_counter() - start
-        if args.clusters:
-            write_records(args.clusters, cluster_rows(outcomes), staging=staging)
-        report = make_report(outcomes, locations, seconds)
-        report.update(input=args.input, output=args.output, written=written, against=args.against)
-        if args.report:
-            with open_output(args.report, staging=staging) as out:
-                json.dump(report, out, indent=2, ensure_ascii=False, default=str)
-                out.write("\n")
+        report = _write_outputs(args, config, read, outcomes, locations, start, staging)
     say(args, summary_screen(report, None if index is None else len(index)))
     return 0
+
+
+def _write_outputs(
+    args: argparse.Namespace,
+    config: DedupConfig,
+    read: Callable[[], Rows],
+    outcomes: Sequence[Outcome],
+    locations: Sequence[str],
+    start: float,
+    staging: Staging,
+) -> dict[str, Any]:
+    """Pass 2: the input again, each record with its outcome, in order; then the files beside it."""
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for (location, record), outcome in zip(read(), outcomes, strict=True):
+            if not args.only_kept or outcome.status == "kept":
+                yield output_row(location, record, outcome)
+
+    fields = config.fields
+    if output_format(args.output)[0] == "txt":  # a folder of texts: its file names checked first
+        check_txt_names((r[fields.id] for r in rows() if written_to_folder(r, fields)), args.output)
+    written = write_records(args.output, bar(args, rows(), "writing"), fields=fields, staging=staging)
+    seconds = time.perf_counter() - start
+    if args.clusters:
+        write_records(args.clusters, cluster_rows(outcomes), staging=staging)
+    report = make_report(outcomes, locations, seconds)
+    report.update(input=args.input, output=args.output, written=written, against=args.against)
+    if args.report:
+        with open_output(args.report, staging=staging) as out:
+            out.write(json_text(report, indent=2) + "\n")
+    return report
 
 
 def _dedup_on_spark(args: argparse.Namespace, config: DedupConfig, start: float) -> int:

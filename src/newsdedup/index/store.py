@@ -27,8 +27,12 @@ __all__ = ["Batch", "Store", "Stored", "id_of", "key_of", "timestamp"]
 
 
 def key_of(rid: Any) -> bytes:
-    """The storage key of a record id (its JSON, so ``1`` and ``"1"`` stay apart)."""
-    return json.dumps(rid, ensure_ascii=False).encode()
+    """The storage key of a record id (its JSON, so ``1`` and ``"1"`` stay apart; an id holding a
+    lone surrogate, which UTF-8 cannot hold, in its escaped form)."""
+    try:
+        return json.dumps(rid, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return json.dumps(rid).encode()
 
 
 def id_of(key: bytes) -> Any:
