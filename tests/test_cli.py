@@ -402,3 +402,32 @@ def test_txt_folder_out_holds_the_deduplicated_texts(tmp_path):
     assert (
         main(["clean", str(tmp_path / "kept"), "-o", str(tmp_path / "clean") + "/", "-q"]) == 2
     )  # not empty
+
+
+def test_help_names_every_format(capsys):
+    with pytest.raises(SystemExit):
+        main(["dedup", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for fmt in (".jsonl", ".csv", ".parquet", ".gz", ".zst", "folder of .txt"):
+        assert fmt in text
+
+
+def test_explain_before_the_input_is_not_its_value(tmp_path, capsys):
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "Share\\nRain."}\n')
+    assert main(["clean", "--explain", str(src), "-q"]) == 0
+    assert json.loads(capsys.readouterr().out)["clean"]["edits"][0]["rule"] == "boilerplate.share"
+    assert main(["clean", "--explain", "text", str(src), "-q"]) == 0
+    assert "boilerplate.share" in capsys.readouterr().out
+
+
+def test_the_summary_lists_every_rejection_reason(tmp_path, capsys):
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        '{"id":"x","text":"Advertisement"}\n{"id":"y"}\n{"id":"z","text":5}\n{"id":"q","text":""}\nnot json\n'
+        '{"id":"k","text":"Rain fell on the harbour all day."}\n'
+    )
+    assert main(["dedup", str(src), "-o", str(tmp_path / "o.jsonl"), "--on-error", "skip"]) == 0
+    err = capsys.readouterr().err
+    for reason in ("no text left", "missing text field", "is a int", "empty text", "malformed JSON"):
+        assert reason in err

@@ -14,3 +14,25 @@ def test_pipeline_integrations_run_as_written(capsys):
     assert len(scope["df"]) == 122 and (scope["df"].dedup_status == "kept").sum() == 34
     assert scope["kept"].num_rows == 34
     assert len(capsys.readouterr().out.splitlines()) == 122
+
+
+def _block(marker: str) -> str:
+    (block,) = [b for b in BLOCKS if marker in b]
+    return block
+
+
+def test_the_python_api_example_runs_as_written():
+    scope: dict = {}
+    exec(compile(_block("r = newsdedup.clean("), "README.md", "exec"), scope)
+    assert scope["r"].text == 'PARIS (AFP) - The mayor’s office said "no".'
+    assert scope["r"].fingerprint == "the mayors office said no"
+    o = scope["outcomes"][1]
+    assert (o.id, o.status, o.duplicate_of) == ("g7", "duplicate", "w1") and o.containment > 0.99
+
+
+def test_the_streaming_example_runs_as_written(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    scope: dict = {}
+    exec(compile(_block("r = newsdedup.clean("), "README.md", "exec"), scope)
+    exec(compile(_block("index = NearDupIndex(threshold=0.4"), "README.md", "exec"), scope)
+    assert (tmp_path / "news.idx").exists() and "w1" not in scope["index"]

@@ -25,6 +25,7 @@ from .compression import damage_errors, lines_of, open_compressed
 from .errors import InputError, require
 from .output import Staging, open_output, output_folder
 from .records import Fields, InvalidRecord
+from .tables import parquet_table
 
 __all__ = [
     "FORMATS",
@@ -368,7 +369,8 @@ def write_records(
     row holding its text (``fields`` names them; an id read from a folder keeps its sub-path),
     and only the text: it is made beside the target and renamed into place when complete.
     JSONL streams; CSV and Parquet gather the rows first (their columns are the union of the
-    rows' keys, in first-seen order). In CSV, nested values (the ``dedup`` object) are JSON text.
+    rows' keys, in first-seen order). In CSV, nested values (the ``dedup`` object) are JSON text;
+    Parquet has the fixed schema of :mod:`newsdedup.tables`.
     """
     fmt, compression = output_format(path)
     fmt = format or fmt
@@ -393,9 +395,7 @@ def write_records(
                 writer.writerow(["" if row.get(c) is None else _flat(row.get(c)) for c in columns])
         return len(table)
     pq = _pyarrow_parquet()
-    import pyarrow as pa
-
-    arrow = pa.Table.from_pylist([{c: row.get(c) for c in columns} for row in table])
+    arrow = parquet_table(table, (fields or Fields()).id)
     with open_output(path, binary=True, staging=staging) as out:
         pq.write_table(arrow, out)
     return len(table)

@@ -96,11 +96,20 @@ def summary_screen(report: Mapping[str, Any], indexed: int | None = None) -> str
         f"  duplicates  {report['duplicates']:,} in {report['clusters']:,} clusters"
         + (f" (largest {largest})" if largest else "")
         + f", duplicate rate {report['duplicate_rate']:.1%}",
-        f"  rejected    {report['rejected']:,}"
-        + ("" if not reasons else " (" + "; ".join(f"{r}: {n}" for r, n in reasons.most_common(3)) + ")"),
+        f"  rejected    {report['rejected']:,}",
+        *(f"    {n:,} {reason}" for reason, n in reasons.most_common(_REASONS_SHOWN)),
+        *(
+            [f"    ... {len(reasons) - _REASONS_SHOWN:,} other reasons (--report lists each record)"]
+            if len(reasons) > _REASONS_SHOWN
+            else []
+        ),
         f"  -> {report['output']} ({report['written']:,} records written)",
     ]
     return "\n".join(lines)
+
+
+# Reasons listed on the summary screen; a record's id makes a repeated-id reason unique.
+_REASONS_SHOWN = 10
 
 
 def output_row(

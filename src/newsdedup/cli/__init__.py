@@ -74,9 +74,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _explain_value(argv: list[str]) -> list[str]:
+    """``clean --explain in.jsonl``: the path is the input, not a value of --explain (json)."""
+    out = list(argv)
+    for k, arg in enumerate(out[:-1]):
+        if arg == "--explain" and out[k + 1] not in ("json", "text"):
+            out.insert(k + 1, "json")
+            break
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_explain_value(list(sys.argv[1:] if argv is None else argv)))
     try:
         return args.func(args)
     except InputError as err:

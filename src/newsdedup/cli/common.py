@@ -135,7 +135,11 @@ def add_fields(p: argparse.ArgumentParser) -> None:
 
 
 def add_common(p: argparse.ArgumentParser, output: str | None = "-") -> None:
-    p.add_argument("input", help="JSONL file, one record per line ('-' reads stdin)")
+    p.add_argument(
+        "input",
+        help="records to read: .jsonl/.ndjson, .csv (each with .gz or .zst), .parquet, a folder of .txt "
+        "files (one record each), or '-' for JSONL on stdin",
+    )
     p.add_argument(
         "-o",
         "--output",
