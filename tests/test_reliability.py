@@ -203,3 +203,13 @@ def test_streaming_index_of_arbitrary_records(items, chunk_size):
     assert len(outcomes) == len(items)
     assert len(index) == sum(o.status == "kept" for o in outcomes)
     assert [o for _, o in stream(items, on_error="skip")] == dedup(items, on_error="skip")
+
+
+def test_reader_fuzzer_smoke_run():
+    # benchmarks/fuzz_readers.py runs for 10 minutes in the closing figures; here a few seconds.
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from fuzz_readers import fuzz
+
+    counts, failures = fuzz(seconds=4, seed=5)
+    assert failures == []
+    assert sum(counts.values()) > 100

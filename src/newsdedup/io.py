@@ -171,10 +171,32 @@ def _read_parquet(path: str | Path) -> Iterator[tuple[str, Mapping[str, Any] | I
     if twice:
         raise InputError(str(path), f"the file names a column twice: {twice}")
     n = 0
-    for batch in pfile.iter_batches(batch_size=4096):
-        for row in batch.to_pylist():
+    batches = pfile.iter_batches(batch_size=4096)
+    while True:
+        try:
+            batch = next(batches, None)
+        except Exception as e:  # a damaged page: pyarrow's own error types, as above
+            raise InputError(f"{path}:row {n + 1}", f"the Parquet file is damaged here: {e}") from None
+        if batch is None:
+            return
+        for row in _parquet_rows(batch):
             n += 1
-            yield f"{path}:row {n}", row
+            location = f"{path}:row {n}"
+            yield location, InvalidRecord(location, "row is not valid UTF-8") if row is None else row
+
+
+def _parquet_rows(batch: Any) -> list[dict[str, Any] | None]:
+    """The rows of a record batch; None for a row whose strings are not UTF-8 (a damaged file)."""
+    try:
+        return batch.to_pylist()
+    except UnicodeDecodeError:
+        out: list[dict[str, Any] | None] = []
+        for i in range(batch.num_rows):
+            try:
+                out.extend(batch.slice(i, 1).to_pylist())
+            except UnicodeDecodeError:
+                out.append(None)
+        return out
 
 
 def _read_txt_folder(folder: Path, fields: Fields) -> Iterator[tuple[str, Mapping[str, Any] | InvalidRecord]]:
