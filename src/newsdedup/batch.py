@@ -22,7 +22,7 @@ from .matching.cluster import Member, Policy, cluster_candidates, parse_date
 from .matching.lsh import band_params, candidate_pairs
 from .matching.signing import Signed, sign
 from .outcome import Outcome
-from .records import Record, RecordChecker, Valid
+from .records import Record, RecordChecker, Valid, check_records
 from .settings import DedupConfig, MatchSettings
 
 __all__ = ["DedupConfig", "Deduplicator", "dedup"]
@@ -87,6 +87,7 @@ class Deduplicator:
             locations: where each record came from ("news.jsonl:12"), for error messages;
                 without it a record is named by its position ("record 11").
         """
+        check_records(records, "Deduplicator.run()")
         cfg = self.config
         checker = RecordChecker(
             cfg.fields, max_chars=cfg.max_chars, on_error=cfg.on_error, locations=locations

@@ -191,6 +191,8 @@ class Cleaner:
     """
 
     def __init__(self, *, disable: Iterable[str] = ()) -> None:
+        if disable is None or isinstance(disable, (str, bytes)):
+            raise TypeError(f"disable takes a collection of rule names, not {disable!r}")
         self.options = CleanOptions(disable=frozenset(disable))
         known = {name for name, _ in FIXES} | {r.name for r in boilerplate.RULES}
         known |= {name.split(".", 1)[0] for name in known}

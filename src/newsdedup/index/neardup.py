@@ -13,8 +13,12 @@ It must not know how a store keeps things.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import math
 import os
+import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
@@ -26,7 +30,7 @@ from ..cleaning import Cleaner
 from ..errors import IndexFormatError, InputError
 from ..matching.signing import sign
 from ..outcome import Outcome
-from ..records import Record, RecordChecker, Valid, validate
+from ..records import Record, RecordChecker, Valid, check_records, validate
 from ..settings import DedupConfig, from_index_settings, index_settings
 from .files import read_index_file, to_batch, write_index_file
 from .memory import MemoryStore
@@ -34,6 +38,8 @@ from .redis import RedisStore, connect_settings
 from .store import Batch, Store, Stored, id_of, key_of, timestamp
 
 __all__ = ["Match", "NearDupIndex", "stream"]
+
+_log = logging.getLogger("newsdedup.index")
 
 # Sequence numbers of records kept during check_many: after everything indexed.
 _OVERLAY_SEQ = 1 << 62
@@ -75,6 +81,12 @@ class NearDupIndex:
         name: the key prefix of a shared index on one Redis server.
         cleaner: a configured :class:`~newsdedup.Cleaner` to clean with (``config.cleaner``);
             an index saved with one is loaded again only with the same kind of cleaner.
+        max_future: a publication date later than the wall clock by more than this is a typo
+            as far as the window is concerned: the article is indexed undated (a warning is
+            logged), so one record dated 2062 cannot expire everything else. None: trust dates.
+
+    Threads may share one index: each chunk's id check, lookup and insert happen under its
+    lock (cleaning and signing, the costly part, outside it).
     """
 
     def __init__(
@@ -85,6 +97,7 @@ class NearDupIndex:
         storage: str | None = None,
         name: str = "newsdedup",
         cleaner: Cleaner | None = None,
+        max_future: timedelta | None = timedelta(days=1),
         **settings: Any,
     ) -> None:
         if config is not None and settings:
@@ -98,12 +111,20 @@ class NearDupIndex:
             raise ValueError(f"window must be a positive timedelta, got {window}")
         self.config = cfg
         self.window = window
+        self.max_future = max_future
         self._given = 0  # records given to add so far: the position of the next one
+        self._lock = threading.RLock()
         self._store: Store = (
             MemoryStore(cfg) if storage is None else RedisStore(storage, name, cfg, self._settings())
         )
 
     # --- settings --------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _guarded(self) -> Iterator[None]:
+        """The index's lock (threads share one index safely) and the store's errors."""
+        with self._lock, self._store.errors():
+            yield
 
     def _settings(self) -> dict[str, Any]:
         return index_settings(self.config, self.window)
@@ -162,7 +183,7 @@ class NearDupIndex:
         batch, reason = self._sign([v])
         if reason[0] is not None:
             raise InputError("query", reason[0])
-        with self._store.errors():
+        with self._guarded():
             found = self._store.candidates(batch.signatures)[0]
             data = self._store.fetch(list(found)) if found else {}
         keys = list(found)
@@ -178,7 +199,7 @@ class NearDupIndex:
 
     def remove(self, rid: Any) -> None:
         """Forget an indexed article; KeyError when it is not in the index."""
-        with self._store.errors():
+        with self._guarded():
             removed = self._store.delete([key_of(rid)])
         if not removed:
             raise KeyError(f"{rid!r} is not in the index")
@@ -187,25 +208,27 @@ class NearDupIndex:
         """Forget every dated article published before ``before``; returns how many went."""
         if before.tzinfo is None:
             before = before.replace(tzinfo=timezone.utc)
-        with self._store.errors():
+        with self._guarded():
             return self._store.delete(self._store.dated_before(before.timestamp()))
 
     def __len__(self) -> int:
-        with self._store.errors():
+        with self._guarded():
             return len(self._store)
 
     def __contains__(self, rid: object) -> bool:
-        with self._store.errors():
+        with self._guarded():
             return self._store.contains(key_of(rid))
 
     def ids(self) -> Iterator[Any]:
         """The ids of the indexed articles, in the order they were indexed."""
-        for key, _ in self._store.items():
-            yield id_of(key)
+        with self._guarded():
+            keys = [key for key, _ in self._store.items()]
+        return (id_of(key) for key in keys)
 
     def stats(self) -> dict[str, Any]:
         """Counts and settings, for ``newsdedup index stats``."""
-        dates = [r.date for _, r in self._store.items() if not math.isnan(r.date)]
+        with self._guarded():
+            dates = [r.date for _, r in self._store.items() if not math.isnan(r.date)]
         span = (min(dates), max(dates)) if dates else ()
         iso = [datetime.fromtimestamp(d, timezone.utc).isoformat() for d in span]
         return {
@@ -227,9 +250,22 @@ class NearDupIndex:
             signatures=signed.signatures,
             sizes=signed.sizes.astype(np.int64),
             numbers=numbers,
-            dates=np.array([timestamp(v.published_at) for v in valid], dtype=np.float64),
+            dates=np.array([self._date(v) for v in valid], dtype=np.float64),
         )
         return batch, signed.empty
+
+    def _date(self, v: Valid) -> float:
+        """The record's publication time, NaN when undated or too far in the future to be true."""
+        ts = timestamp(v.published_at)
+        if self.max_future is not None and ts > time.time() + self.max_future.total_seconds():
+            _log.warning(
+                "record %r: published_at %r is more than %s ahead of the clock; indexed undated",
+                v.id,
+                v.published_at,
+                self.max_future,
+            )
+            return math.nan
+        return ts
 
     def _score(self, batch: Batch, i: int, others: Sequence[Stored]) -> tuple[np.ndarray, ...]:
         return self.config.verifier.against(
@@ -249,6 +285,7 @@ class NearDupIndex:
         overlay: MemoryStore | None,
         locations: Sequence[str] | None,
     ) -> Iterator[Outcome]:
+        check_records(records, "NearDupIndex")
         cfg = self.config
         chunk: list[tuple[int, Record]] = []
         if start is None:
@@ -259,7 +296,8 @@ class NearDupIndex:
         )
         for i, item in enumerate(records, start):
             if overlay is None:
-                self._given = max(self._given, i + 1)
+                with self._lock:
+                    self._given = max(self._given, i + 1)
             chunk.append((i, item))
             if len(chunk) >= cfg.chunk_size:
                 yield from self._chunk(chunk, overlay, checker)
@@ -281,19 +319,17 @@ class NearDupIndex:
             valid.append(v)
             where.append(pos)
         if valid:
-            batch, empty = self._sign(valid)
-            with self._store.errors():
+            batch, empty = self._sign(valid)  # outside the lock: no shared state
+            # One locked section from the id check to the insert: no other thread comes between.
+            with self._guarded():
                 in_index = self._store.contains_many(batch.keys)
-            if overlay is not None:
-                in_index = [a or overlay.contains(k) for a, k in zip(in_index, batch.keys, strict=True)]
-            for k, v in enumerate(valid):
-                if in_index[k]:  # a bad record, checked before anything of the chunk is stored
-                    rejected = checker.reject(
-                        v.index, chunk[where[k]][1], f"duplicate id {v.id!r} (already in the index)"
-                    )
-                    empty[k] = empty[k] or rejected.reason
-            # What cleaning empties is rejected, whatever on_error says (as in batch dedup).
-            with self._store.errors():
+                if overlay is not None:
+                    in_index = [a or overlay.contains(k) for a, k in zip(in_index, batch.keys, strict=True)]
+                for k, v in enumerate(valid):
+                    if in_index[k]:  # a bad record, checked before anything of the chunk is stored
+                        reason = f"duplicate id {v.id!r} (already in the index)"
+                        empty[k] = empty[k] or checker.reject(v.index, chunk[where[k]][1], reason).reason
+                # What cleaning empties is rejected, whatever on_error says (as in batch dedup).
                 decided = self._decide(batch, empty, overlay)
             for k, outcome in enumerate(decided):
                 outcomes[where[k]] = outcome
@@ -362,10 +398,11 @@ class NearDupIndex:
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the index to ``path`` (numpy arrays and JSON, no pickle), atomically."""
-        watermark = self._store.watermark()
+        with self._guarded():
+            items, watermark = list(self._store.items()), self._store.watermark()
         write_index_file(
             path,
-            list(self._store.items()),
+            items,
             num_perm=self.config.num_perm,
             settings=self._settings(),
             watermark=None if math.isnan(watermark) else watermark,
@@ -431,6 +468,7 @@ def stream(
     >>> [outcome.status for _, outcome in stream(texts)]
     ['kept', 'duplicate']
     """
+    check_records(records, "stream()")
     index = NearDupIndex(window=window, **settings)
     chunk: list[Record] = []
     for record in records:

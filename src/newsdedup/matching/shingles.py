@@ -15,6 +15,7 @@ give datasketch (``MinHash(hashfunc=shingle_hash)``) exactly our shingle hashes.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -102,18 +103,26 @@ def _powers(base: int, n: int) -> np.ndarray:
 
 
 class _Powers:
-    """Cached powers of BASE and of its inverse modulo 2^64, grown on demand."""
+    """Cached powers of BASE and of its inverse modulo 2^64, grown on demand.
+
+    Thread-safe: the two tables are replaced together as one tuple (a reader always sees a
+    matching pair), and growing them is done under a lock.
+    """
 
     def __init__(self) -> None:
-        self.pow = np.ones(1, dtype=np.uint64)
-        self.inv = np.ones(1, dtype=np.uint64)
+        self.tables = (np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64))
+        self.lock = threading.Lock()
 
     def upto(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        if len(self.pow) < n:
-            size = max(n, 2 * len(self.pow), 2 * _CHUNK_BYTES)
-            self.pow = _powers(BASE, size)
-            self.inv = _powers(_BASE_INV, size)
-        return self.pow[:n], self.inv[:n]
+        pw, inv = self.tables
+        if len(pw) < n:
+            with self.lock:
+                pw, inv = self.tables
+                if len(pw) < n:
+                    size = max(n, 2 * len(pw), 2 * _CHUNK_BYTES)
+                    pw, inv = _powers(BASE, size), _powers(_BASE_INV, size)
+                    self.tables = (pw, inv)
+        return pw[:n], inv[:n]
 
 
 _POWERS = _Powers()

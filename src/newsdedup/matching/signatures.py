@@ -119,4 +119,6 @@ def minhash_signatures(
     >>> sig.shape, sig.dtype
     ((1, 128), dtype('uint32'))
     """
+    if isinstance(texts, (str, bytes)):
+        raise TypeError(f"minhash_signatures() takes a sequence of texts, not one {type(texts).__name__}")
     return signatures_from_shingles(shingle_batch(texts, ngram, kind), num_perm=num_perm, seed=seed)
