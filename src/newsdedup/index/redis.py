@@ -14,6 +14,7 @@ import contextlib
 import json
 import math
 import os
+import re
 import struct
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -27,7 +28,9 @@ if TYPE_CHECKING:
     from ..settings import MatchSettings
 
 __all__ = [
+    "RETRIES",
     "SCRIPT_SLICE",
+    "SOCKET_TIMEOUT",
     "RedisStore",
     "connect_settings",
     "lean_minhash",
@@ -97,6 +100,12 @@ return out
 _HEADER = struct.Struct("<qqdI")
 
 
+#: Seconds a Redis call may wait for the server, and how often a failed call is tried again,
+#: before it is a ConnectionError (worst case about ``(1 + RETRIES) * SOCKET_TIMEOUT``).
+SOCKET_TIMEOUT = 5.0
+RETRIES = 1
+
+
 def redis_connection_kwargs(url: str) -> dict[str, Any]:
     """``redis.Redis(**kwargs)`` for a URL; the password may also come from ``REDIS_PASSWORD``."""
     parse_url = require("redis.connection", extra="redis", purpose="a Redis index").parse_url
@@ -109,17 +118,28 @@ def redis_connection_kwargs(url: str) -> dict[str, Any]:
         kwargs.pop("connection_class", None)
     if kwargs.get("password") is None and os.environ.get("REDIS_PASSWORD"):
         kwargs["password"] = os.environ["REDIS_PASSWORD"]
+    # A server that stops answering must not hang the caller (``?socket_timeout=`` overrides);
+    # redis-py would retry a timed-out call ten times, so a dead server took minutes to report.
+    kwargs.setdefault("socket_timeout", SOCKET_TIMEOUT)
+    kwargs.setdefault("socket_connect_timeout", SOCKET_TIMEOUT)
+    if "retry" not in kwargs:
+        retry = require("redis.retry", extra="redis", purpose="a Redis index").Retry
+        backoff = require("redis.backoff", extra="redis", purpose="a Redis index").ExponentialBackoff
+        kwargs["retry"] = retry(backoff(cap=1.0, base=0.1), RETRIES)
     return kwargs
 
 
+_SECRET_PARAM = re.compile(r"(?i)([?&](?:password|pass|passwd|pwd|auth|token|secret)=)[^&#]*")
+
+
 def redact(url: str) -> str:
-    """The URL with any password replaced, fit to print."""
+    """The URL with any password replaced (in the userinfo and in query parameters), fit to print."""
     head, sep, rest = url.partition("://")
-    if "@" not in rest:
-        return url
-    auth, _, host = rest.rpartition("@")
-    user = auth.split(":", 1)[0] if ":" in auth else ""
-    return f"{head}{sep}{user}:***@{host}"
+    if "@" in rest.split("?", 1)[0]:
+        auth, _, host = rest.rpartition("@")
+        user = auth.split(":", 1)[0] if ":" in auth else ""
+        rest = f"{user}:***@{host}"
+    return _SECRET_PARAM.sub(r"\1***", f"{head}{sep}{rest}")
 
 
 class RedisStore(Store):

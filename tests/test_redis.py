@@ -1,0 +1,66 @@
+"""The Redis store: credentials never shown, a server that stops answering never hangs the caller."""
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+
+import pytest
+
+from newsdedup import NearDupIndex
+from newsdedup.index.redis import SOCKET_TIMEOUT, redact, redis_connection_kwargs
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("redis://host:6379/0?password=s3cret&db=1", "redis://host:6379/0?password=***&db=1"),
+        ("redis://u:s3cret@host:6379/0?Password=s3cret", "redis://u:***@host:6379/0?Password=***"),
+        ("unix:///tmp/r.sock?db=0&password=s3cret", "unix:///tmp/r.sock?db=0&password=***"),
+        ("redis://host:6379/0?db=1", "redis://host:6379/0?db=1"),
+    ],
+)
+def test_every_password_in_a_url_is_redacted(url, shown):
+    assert redact(url) == shown and "s3cret" not in redact(url)
+
+
+def test_a_query_password_is_never_printed(capsys):
+    pytest.importorskip("redis")
+    url = "redis://127.0.0.1:1/0?password=s3cret&socket_connect_timeout=0.5"
+    with pytest.raises(ConnectionError) as err:
+        NearDupIndex(storage=url)
+    assert "s3cret" not in str(err.value) and "password=***" in str(err.value)
+
+
+def test_calls_time_out_by_default_and_the_url_can_say_otherwise():
+    pytest.importorskip("redis")
+    assert redis_connection_kwargs("redis://h/0")["socket_timeout"] == SOCKET_TIMEOUT
+    assert redis_connection_kwargs("redis://h/0?socket_timeout=2.5")["socket_timeout"] == 2.5
+
+
+def test_a_stopped_server_is_a_connection_error_not_a_hang(tmp_path):
+    pytest.importorskip("redis")
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("no redis-server here")
+    sock = tmp_path / "r.sock"
+    proc = subprocess.Popen(
+        [server, "--port", "0", "--unixsocket", str(sock), "--save", ""], stdout=subprocess.DEVNULL
+    )
+    try:
+        for _ in range(100):
+            if sock.exists():
+                break
+            time.sleep(0.05)
+        index = NearDupIndex(storage=f"unix://{sock}?socket_timeout=1", name="t")
+        index.add("Rain fell on the harbour all day and the ferries stayed in port.")
+        os.kill(proc.pid, signal.SIGSTOP)
+        start = time.monotonic()
+        with pytest.raises(ConnectionError, match="Redis at unix://"):
+            index.add("A new story about the orchestra touring twelve village halls this spring.")
+        assert time.monotonic() - start < 10
+    finally:
+        os.kill(proc.pid, signal.SIGCONT)
+        proc.kill()
+        proc.wait()
