@@ -27,7 +27,17 @@ from .matching.shingles import Kind
 from .matching.verify import Thresholds, Verifier
 from .records import Fields, OnError
 
-__all__ = ["INDEX_SETTINGS", "DedupConfig", "MatchSettings", "from_index_settings", "index_settings"]
+#: The most MinHash permutations a run may use (datasketch's band search grows with its square).
+MAX_NUM_PERM = 4096
+
+__all__ = [
+    "INDEX_SETTINGS",
+    "MAX_NUM_PERM",
+    "DedupConfig",
+    "MatchSettings",
+    "from_index_settings",
+    "index_settings",
+]
 
 
 @dataclass(frozen=True)
@@ -85,8 +95,8 @@ class MatchSettings:
         Thresholds(self.threshold, self.containment_threshold)  # validates both
         if not 0.0 < self.lsh_threshold <= 1.0:
             raise ValueError(f"lsh_threshold must be in (0, 1], got {self.lsh_threshold}")
-        if self.num_perm < 2:
-            raise ValueError(f"num_perm must be >= 2, got {self.num_perm}")
+        if not 2 <= self.num_perm <= MAX_NUM_PERM:
+            raise ValueError(f"num_perm must be from 2 to {MAX_NUM_PERM}, got {self.num_perm}")
         if self.ngram < 1:
             raise ValueError(f"ngram must be >= 1, got {self.ngram}")
         if self.max_chars < 1:

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..errors import IndexFormatError
 from ..output import open_output
+from ..settings import MAX_NUM_PERM
 from .store import Batch, Stored, id_of, key_of
 
 __all__ = ["FORMAT_VERSION", "read_index_file", "to_batch", "write_index_file"]
@@ -93,45 +94,43 @@ _DTYPES = {
 }
 
 
+#: The most a file's metadata (ids and settings, as JSON) may inflate to.
+MAX_META_BYTES = 1 << 30
+# Bytes of .npy header (and alignment) allowed around an array's data.
+_HEADER_SLACK = 4096
+# Numbers kept per article at the most, for the size an index file may declare.
+_MAX_NUMBERS_PER_ARTICLE = 1 << 16
+
+
+# long: the checks in the order that keeps a crafted file cheap: structure, metadata, declared
+# sizes, then each array; one place, so that every failure is an IndexFormatError naming the file.
 def read_index_file(where: str) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    """The metadata and arrays of an index file, each checked before anything uses them."""
+    """The metadata and arrays of an index file, each checked before anything uses them.
+
+    Nothing is inflated before its declared size is known to fit what the metadata says (a
+    deflate bomb or a crafted shape is refused cheaply), and any failure is an
+    :class:`IndexFormatError`.
+    """
     try:
-        with np.load(where, allow_pickle=False) as z:
-            names = set(z.files)
-            missing = {"meta", *_ARRAYS} - names
+        with zipfile.ZipFile(where) as z:
+            members = {info.filename.removesuffix(".npy"): info for info in z.infolist()}
+            missing = {"meta", *_ARRAYS} - set(members)
             if missing:
                 raise IndexFormatError(where, f"not a newsdedup index file (missing {sorted(missing)})")
-            raw = z["meta"]
-            arrays = {name: z[name] for name in _ARRAYS}
+            raw = _member(z, members["meta"], MAX_META_BYTES, where)
+            meta = _meta(raw, where)
+            limits = _sizes(meta, where)
+            arrays = {name: _member(z, members[name], limits[name], where) for name in _ARRAYS}
     except IndexFormatError:
         raise
     except FileNotFoundError:
         raise
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError, KeyError) as e:
+    except Exception as e:  # zipfile, numpy's header parser and the OS raise many kinds
         raise IndexFormatError(where, f"not a readable index file (corrupt or truncated?): {e}") from None
-    try:
-        if raw.dtype != np.uint8 or raw.ndim != 1:
-            raise ValueError("metadata is not bytes")
-        meta = json.loads(raw.tobytes().decode())
-        if not isinstance(meta, dict):
-            raise ValueError("metadata is not an object")
-    except (ValueError, UnicodeDecodeError) as e:
-        raise IndexFormatError(where, f"metadata is not valid JSON: {e}") from None
-    if meta.get("format") != _FORMAT:
-        raise IndexFormatError(where, "not a newsdedup index file")
-    version = meta.get("version")
-    if not isinstance(version, int) or version < 1:
-        raise IndexFormatError(where, f"unknown format version {version!r}")
-    if version > FORMAT_VERSION:
-        raise IndexFormatError(
-            where, f"written by a newer newsdedup (format {version}; this one reads up to {FORMAT_VERSION})"
-        )
     for name, dtype in _DTYPES.items():
         if arrays[name].dtype != dtype:
             found = arrays[name].dtype
             raise IndexFormatError(where, f"array {name} has type {found}, expected {np.dtype(dtype)}")
-    if not isinstance(meta.get("ids"), list) or not isinstance(meta.get("settings"), dict):
-        raise IndexFormatError(where, "metadata lacks ids or settings")
     n = len(meta["ids"])
     shapes_ok = (
         arrays["seqs"].shape == (n,)
@@ -153,3 +152,53 @@ def read_index_file(where: str) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     ):
         raise IndexFormatError(where, "ids must be distinct strings or integers")
     return meta, arrays
+
+
+def _member(z: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, where: str) -> np.ndarray:
+    """One array of the file, read only when its declared size is within ``limit`` bytes."""
+    if info.file_size > limit + _HEADER_SLACK:
+        raise IndexFormatError(
+            where, f"{info.filename} declares {info.file_size:,} bytes, more than the index can hold"
+        )
+    with z.open(info) as f:
+        return np.lib.format.read_array(f, allow_pickle=False)
+
+
+def _meta(raw: np.ndarray, where: str) -> dict[str, Any]:
+    """The metadata, checked: JSON, this format, a version this code reads, ids and settings."""
+    try:
+        if raw.dtype != np.uint8 or raw.ndim != 1:
+            raise ValueError("metadata is not bytes")
+        meta = json.loads(raw.tobytes().decode())
+        if not isinstance(meta, dict):
+            raise ValueError("metadata is not an object")
+    except (ValueError, UnicodeDecodeError, RecursionError) as e:
+        raise IndexFormatError(where, f"metadata is not valid JSON: {e}") from None
+    if meta.get("format") != _FORMAT:
+        raise IndexFormatError(where, "not a newsdedup index file")
+    version = meta.get("version")
+    if not isinstance(version, int) or version < 1:
+        raise IndexFormatError(where, f"unknown format version {version!r}")
+    if version > FORMAT_VERSION:
+        raise IndexFormatError(
+            where, f"written by a newer newsdedup (format {version}; this one reads up to {FORMAT_VERSION})"
+        )
+    if not isinstance(meta.get("ids"), list) or not isinstance(meta.get("settings"), dict):
+        raise IndexFormatError(where, "metadata lacks ids or settings")
+    return meta
+
+
+def _sizes(meta: Mapping[str, Any], where: str) -> dict[str, int]:
+    """The most bytes each array may hold, from the number of ids and the settings' num_perm."""
+    n = len(meta["ids"])
+    num_perm = meta["settings"].get("num_perm")
+    if not isinstance(num_perm, int) or not 2 <= num_perm <= MAX_NUM_PERM:
+        raise IndexFormatError(where, f"settings are not valid: num_perm {num_perm!r} (2 to {MAX_NUM_PERM})")
+    return {
+        "seqs": 8 * n,
+        "signatures": 4 * n * num_perm,
+        "sizes": 8 * n,
+        "dates": 8 * n,
+        "number_values": 4 * n * _MAX_NUMBERS_PER_ARTICLE,
+        "number_offsets": 8 * (n + 1),
+    }
