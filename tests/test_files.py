@@ -99,3 +99,45 @@ def test_index_fuzzer_smoke_run():
 
     counts, failures, slowest = fuzz(seconds=4, seed=9)
     assert failures == [] and slowest < 1.0 and sum(counts.values()) > 100
+
+
+def test_two_writers_of_one_index_file_lose_nothing(tmp_path):
+    import subprocess
+    import sys
+
+    words = [
+        "harbour",
+        "ferry",
+        "council",
+        "bridge",
+        "orchestra",
+        "village",
+        "pier",
+        "storm",
+        "tide",
+        "repairs",
+        "budget",
+        "vote",
+    ]
+    rng = np.random.default_rng(1)
+    for name in ("a", "b"):
+        lines = [
+            json.dumps({"id": f"{name}{i}", "text": " ".join(rng.choice(words, 60)) + f" {name} story {i}."})
+            for i in range(1500)
+        ]
+        (tmp_path / f"{name}.jsonl").write_text("\n".join(lines) + "\n")
+    NearDupIndex().save(tmp_path / "news.idx")
+    cmd = [sys.executable, "-m", "newsdedup.cli", "index", "add", str(tmp_path / "news.idx"), "-q"]
+    runs = [subprocess.Popen([*cmd, str(tmp_path / f"{n}.jsonl")]) for n in ("a", "b")]
+    assert [p.wait(timeout=300) for p in runs] == [0, 0]
+    ids = set(NearDupIndex.load(tmp_path / "news.idx").ids())
+    assert {i[0] for i in ids} == {"a", "b"} and len(ids) > 2900  # a few random texts may match
+
+
+def test_updating_saves_only_when_the_block_succeeds(tmp_path):
+    path = tmp_path / "news.idx"
+    NearDupIndex().save(path)
+    with pytest.raises(RuntimeError), NearDupIndex.updating(path) as index:
+        index.add("Rain fell on the harbour all day and the ferries stayed in port.")
+        raise RuntimeError("stop")
+    assert len(NearDupIndex.load(path)) == 0

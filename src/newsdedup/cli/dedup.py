@@ -8,12 +8,14 @@ not decide outcomes (batch, index, Spark do, from the settings built once here).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ..batch import Deduplicator
 from ..index import NearDupIndex
+from ..index.files import locked
 from ..io import check_txt_names, json_text, output_format, read_records, write_records, written_to_folder
 from ..outcome import Outcome
 from ..output import Staging, check_outputs, open_output, together
@@ -47,8 +49,14 @@ def cmd_dedup(args: argparse.Namespace) -> int:
     outputs = {"-o": args.output, "--clusters": args.clusters, "--report": args.report}
     check_outputs(outputs, inputs=[args.input, *against], folders=("-o",))
     index: NearDupIndex | None = None
-    # The outputs of the run are put in place together, once all of them are complete.
-    with input_reader(args) as read, together() as staging:
+    updates_file = bool(args.update_index and against)
+    # The outputs of the run are put in place together, once all of them are complete; an index
+    # file updated is held under its lock from its load to its save.
+    with (
+        locked(args.against) if updates_file else contextlib.nullcontext(),
+        input_reader(args) as read,
+        together() as staging,
+    ):
         # Pass 1: outcomes, from the records as a stream (only signatures stay in memory).
         locations: list[str] = []
         keyed = number_by_line(read(), locations, config.fields)

@@ -6,6 +6,7 @@ Owns: the index command's actions and arguments. It must not decide outcomes (th
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import time
 from collections.abc import Mapping
@@ -15,6 +16,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..index import NearDupIndex
+from ..index.files import locked
 from ..io import write_records
 from ..output import check_outputs
 from ..records import InvalidRecord, number_by_line
@@ -57,6 +59,13 @@ def cmd_index(args: argparse.Namespace) -> int:
     check_outputs(
         {"-o": args.output, "INDEX": None if is_url(args.index) else args.index}, inputs=[args.input]
     )
+    writes = args.action in ("add", "build") and not is_url(args.index)
+    with locked(args.index) if writes else contextlib.nullcontext():
+        return _index_run(args, start)
+
+
+def _index_run(args: argparse.Namespace, start: float) -> int:
+    """``index build``, ``add`` and ``query``: for a file that changes, under its lock."""
     index, save = _open_index(args, create=args.action == "build")
     read_as(index, args)
     fields = index.config.fields

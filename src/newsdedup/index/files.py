@@ -7,11 +7,13 @@ checksum, ids). It must not decide outcomes or know about storage.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -21,12 +23,26 @@ from ..output import open_output
 from ..settings import MAX_NUM_PERM
 from .store import Batch, Stored, id_of, key_of
 
-__all__ = ["FORMAT_VERSION", "read_index_file", "to_batch", "write_index_file"]
+__all__ = ["FORMAT_VERSION", "locked", "read_index_file", "to_batch", "write_index_file"]
 
 #: Version of the file :meth:`NearDupIndex.save` writes; a newer file is refused on load.
 FORMAT_VERSION = 1
 _FORMAT = "newsdedup-index"
 _ARRAYS = ("seqs", "signatures", "sizes", "dates", "number_values", "number_offsets")
+
+
+@contextlib.contextmanager
+def locked(path: str | os.PathLike[str]) -> Iterator[None]:
+    """Hold the index file's lock (an exclusive ``flock`` on ``PATH.lock`` beside it) for a
+    load-modify-save, so that two writers at once run one after the other instead of one
+    losing the other's articles. Readers that only load need no lock: saves are atomic."""
+    lock = f"{os.fspath(path)}.lock"
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def write_index_file(
