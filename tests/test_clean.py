@@ -192,3 +192,31 @@ def test_shortcuts_change_nothing(text):
     with mock.patch.object(boilerplate, "candidate_lines", lambda text: None):
         slow = Cleaner().clean(text)
     assert (slow.text, slow.edits) == (fast.text, fast.edits)
+
+
+class _SlowRule(newsdedup.Cleaner):
+    """A cleaner whose share rule's expression runs out of time on texts that mention a 'trap'."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+        def slow(text):
+            if "trap" in text:
+                raise TimeoutError("regex time out")
+            return []
+
+        self._steps = [(k, n, slow if n == "unicode.spaces" else f, None if n == "unicode.spaces" else t)
+                       for k, n, f, t in self._steps]  # fmt: skip
+        self._ungated = [s for s in self._steps if s[3] is None]
+
+
+def test_a_regex_timeout_rejects_that_record_naming_the_rule():
+    cleaner = _SlowRule()
+    with pytest.raises(newsdedup.cleaning.CleaningTimeout, match=r"unicode\.spaces") as err:
+        cleaner.clean("a trap for the rule")
+    assert err.value.rule == "unicode.spaces" and isinstance(err.value, TimeoutError)
+    texts = ["Rain fell on the harbour all day.", "a trap for the rule, in a story of its own words"]
+    outcomes = newsdedup.dedup(texts, cleaner=cleaner, on_error="skip")
+    assert [o.status for o in outcomes] == ["kept", "rejected"]
+    assert outcomes[1].reason == "cleaning timed out in unicode.spaces (a pathological text)"
+    assert newsdedup.dedup(texts, cleaner=cleaner)[1].status == "rejected"  # a record's outcome, not an error

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..errors import NewsdedupError
 from . import boilerplate, markup, structure, unicode
 from .edits import Edit, EditLog, apply_edits, map_offset
 from .fingerprint import WireMeta, make_fingerprint
@@ -23,6 +24,7 @@ __all__ = [
     "CleanOptions",
     "CleanResult",
     "Cleaner",
+    "CleaningTimeout",
     "Edit",
     "WireMeta",
     "apply_edits",
@@ -107,6 +109,18 @@ _KINDS = {
 }
 _MARKUP_TRIGGERS = "".join(TRIGGERS[name] for name in _MARKUP)
 _MAX_ROUNDS = 8
+
+
+class CleaningTimeout(NewsdedupError, TimeoutError):
+    """A rule's regular expression ran out of time (``TIMEOUT`` seconds) on a pathological text.
+
+    Args:
+        rule: the fix (or ``"fingerprint"``) whose expression timed out.
+    """
+
+    def __init__(self, rule: str) -> None:
+        super().__init__(f"cleaning timed out in {rule} (a pathological text)")
+        self.rule = rule
 
 
 @dataclass(frozen=True)
@@ -239,7 +253,10 @@ class Cleaner:
             before = log.text
             if not self._round(log, title) or log.text == before:
                 break
-        fingerprint, meta = make_fingerprint(log.text)
+        try:
+            fingerprint, meta = make_fingerprint(log.text)
+        except TimeoutError:
+            raise CleaningTimeout("fingerprint") from None
         return CleanResult._from_log(log, fingerprint, meta)
 
     def _round(self, log: EditLog, title: str | None) -> bool:
@@ -249,55 +266,61 @@ class Cleaner:
         quiet: str | None = None  # a text hard wraps found no candidate boilerplate line in
         # Without triggers nothing gated runs, and an ASCII text gets no repair that could add one.
         steps = self._steps if present or not log.text.isascii() else self._ungated
-        for kind, name, fix, triggers in steps:
-            if triggers is not None and present.isdisjoint(triggers):
-                continue
-            text = log.text
-            if kind == _PLAIN:
-                new = fix(text)
-                if new:
-                    log.apply(name, new)
-            elif kind == _LINE_SPACES:
-                made = structure.strip_line_starts(text)
-                if made is None:
+        name = ""
+        try:
+            for kind, name, fix, triggers in steps:
+                if triggers is not None and present.isdisjoint(triggers):
+                    continue
+                text = log.text
+                if kind == _PLAIN:
                     new = fix(text)
                     if new:
                         log.apply(name, new)
-                elif made != text:  # its edits are listed from the text it was given, when read
-                    log.apply_made(name, made, functools.partial(fix, text))
-            elif kind == _HARD_WRAPS:
+                elif kind == _LINE_SPACES:
+                    made = structure.strip_line_starts(text)
+                    if made is None:
+                        new = fix(text)
+                        if new:
+                            log.apply(name, new)
+                    elif made != text:  # its edits are listed from the text it was given, when read
+                        log.apply_made(name, made, functools.partial(fix, text))
+                elif kind == _HARD_WRAPS:
 
-                def standalone(t: str) -> dict[int, str]:
-                    nonlocal quiet
-                    starts = boilerplate.candidate_lines(t)
-                    if starts == []:
-                        quiet = t
-                        return {}
-                    return {s: rule.name for s, _, rule in boilerplate.judge_lines(t, starts, self._guard)}
+                    def standalone(t: str) -> dict[int, str]:
+                        nonlocal quiet
+                        starts = boilerplate.candidate_lines(t)
+                        if starts == []:
+                            quiet = t
+                            return {}
+                        return {
+                            s: rule.name for s, _, rule in boilerplate.judge_lines(t, starts, self._guard)
+                        }
 
-                made = fix(text, standalone if self._guard else None)
-                if made is not None:
-                    log.apply_made(name, made.text, made.edits)
-                    # Breaks that became spaces or blank lines make no candidate line of none.
-                    if quiet is text and not made.joins_without_space:
-                        quiet = log.text
-            elif kind == _BOILERPLATE:
-                if quiet is not text:
-                    new = fix(text)
-                    if new:
-                        log.apply(name, new)
-            elif kind == _MARKUP_STEP:
-                fix(log)
-                if log.text is not text:  # decoding can write any character
-                    present = triggers_in(log.text)
-            elif kind == _MOJIBAKE:
-                flagged = not text.isascii() and unicode.needs_repair(text)
-                if flagged:
-                    log.apply(name, unicode.repair_lines(text))
-                    if log.text is not text:
+                    made = fix(text, standalone if self._guard else None)
+                    if made is not None:
+                        log.apply_made(name, made.text, made.edits)
+                        # Breaks that became spaces or blank lines make no candidate line of none.
+                        if quiet is text and not made.joins_without_space:
+                            quiet = log.text
+                elif kind == _BOILERPLATE:
+                    if quiet is not text:
+                        new = fix(text)
+                        if new:
+                            log.apply(name, new)
+                elif kind == _MARKUP_STEP:
+                    fix(log)
+                    if log.text is not text:  # decoding can write any character
                         present = triggers_in(log.text)
-            elif title:  # the repeated headline
-                log.apply(name, fix(text, title))
+                elif kind == _MOJIBAKE:
+                    flagged = not text.isascii() and unicode.needs_repair(text)
+                    if flagged:
+                        log.apply(name, unicode.repair_lines(text))
+                        if log.text is not text:
+                            present = triggers_in(log.text)
+                elif title:  # the repeated headline
+                    log.apply(name, fix(text, title))
+        except TimeoutError:  # a regex ran out of time (TIMEOUT): say which rule, as an error of its own
+            raise CleaningTimeout(name) from None
         return flagged
 
     def _markup(self, log: EditLog) -> None:

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from ..cleaning import Cleaner, CleanResult
+from ..cleaning import Cleaner, CleaningTimeout, CleanResult
 from ..cleaning.edits import describe_edits
 from ..errors import InputError
 from ..io import write_records
@@ -44,7 +44,14 @@ def cmd_clean(args: argparse.Namespace) -> int:
                 continue
             assert isinstance(record, Mapping)
             title = record.get(fields.title)
-            result = cleaner.clean(record[fields.text], title if isinstance(title, str) else None)
+            try:
+                result = cleaner.clean(record[fields.text], title if isinstance(title, str) else None)
+            except CleaningTimeout as e:
+                if args.on_error == "raise":
+                    raise InputError(location, str(e)) from None
+                counts["<rejected>"] += 1
+                yield {**output_row(location, record), "clean": {"error": str(e)}}
+                continue
             row = dict(record)
             if args.keep_original:
                 row[f"{fields.text}_original"] = record[fields.text]

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..cleaning import CleaningTimeout
 from .shingles import shingle_batch
 from .signatures import signatures_from_shingles
 from .verify import number_hashes
@@ -55,7 +56,14 @@ def sign(settings: MatchSettings, texts: Sequence[str], titles: Sequence[str | N
     for text, title in zip(texts, titles, strict=True):
         reason = None
         if cleaner is not None:
-            result = cleaner.clean(text, title)
+            try:
+                result = cleaner.clean(text, title)
+            except CleaningTimeout as e:  # this record is rejected, not the run
+                fingerprints.append("")
+                lengths.append(0)
+                agencies.append(None)
+                empty.append(str(e))
+                continue
             fp = result.fingerprint
             lengths.append(len(result.text))
             agencies.append(result.meta.agencies[0] if result.meta.agencies else None)
