@@ -9,6 +9,21 @@ import pytest
 import newsdedup
 from newsdedup import NearDupIndex, load_sample, minhash_signatures
 
+WORDS = [
+    "harbour",
+    "ferry",
+    "council",
+    "bridge",
+    "orchestra",
+    "village",
+    "pier",
+    "storm",
+    "tide",
+    "repairs",
+    "budget",
+    "vote",
+]
+
 
 def _stories(n):
     words = [
@@ -105,3 +120,42 @@ def test_frames_strings_and_none_are_refused_clearly():
         minhash_signatures("a str")
     with pytest.raises(TypeError, match="collection of rule names"):
         newsdedup.Cleaner(disable=None)
+
+
+def _one_shingle_collision():
+    """Two different texts of one shingle each whose 32-bit shingle hashes are equal."""
+    from newsdedup.matching.shingles import shingle_batch
+
+    rng = np.random.default_rng(0)
+    words = np.array(WORDS)
+    texts = [" ".join(rng.choice(words, 4)) + f" {i}" for i in range(200_000)]
+    hashes = shingle_batch(texts, 5, "word").hashes  # one shingle per text, in order
+    values, counts = np.unique(hashes, return_counts=True)
+    value = values[counts > 1][0]
+    a, b = np.flatnonzero(hashes == value)[:2]
+    return texts[a], texts[b]
+
+
+def test_one_shingle_texts_match_only_when_equal():
+    a, b = _one_shingle_collision()
+    assert a != b and np.array_equal(*minhash_signatures([a, b]))  # resemblance 1.0 by estimate
+    records = [{"id": "a", "text": a}, {"id": "b", "text": b}, {"id": "c", "text": a}]
+    assert [o.status for o in newsdedup.dedup(records)] == ["kept", "kept", "duplicate"]
+    assert [o.status for o in NearDupIndex().add_many(records)] == ["kept", "kept", "duplicate"]
+
+
+def test_a_failed_call_is_completed_by_adding_the_same_records_again():
+    records = _stories(10)
+    one_run = NearDupIndex().add_many(records)
+    for chunk_size in (100, 3):
+        index = NearDupIndex(chunk_size=chunk_size)
+        broken = [*records[:7], {"id": "bad"}, *records[7:]]
+        with pytest.raises(newsdedup.InputError, match="record 7"):
+            index.add_many(broken)
+        assert len(index) == (0 if chunk_size == 100 else 6)  # whole chunks only
+        assert index.add_many(records) == one_run  # the retry: no "already in the index"
+    index = NearDupIndex()
+    index.add_many(records)
+    changed = {**records[0], "text": records[0]["text"] + " With a new paragraph of other words entirely."}
+    with pytest.raises(newsdedup.InputError, match="already in the index, with another text"):
+        index.add(changed)

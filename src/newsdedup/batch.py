@@ -96,6 +96,7 @@ class Deduplicator:
         members: list[Member] = []  # per signed record, in input order
         sig_parts: list[np.ndarray] = []
         size_parts: list[np.ndarray] = []
+        digest_parts: list[np.ndarray] = []
         number_parts: list[np.ndarray] = []
         chunk: list[Valid] = []
         bar = _progress_bar(progress)
@@ -111,6 +112,7 @@ class Deduplicator:
                 members.append(Member(v.index, v.id, source, parse_date(v.published_at), signed.lengths[k]))
             sig_parts.append(signed.signatures[ok])
             size_parts.append(signed.sizes[ok])
+            digest_parts.append(signed.digests[ok])
             if signed.numbers:
                 number_parts.extend(signed.numbers[k] for k in ok)
             if bar is not None:
@@ -134,7 +136,8 @@ class Deduplicator:
             bar.close()
 
         if members:
-            self._decide(members, _drain(sig_parts), _drain(size_parts), number_parts, outcomes)
+            digests = _drain(digest_parts)
+            self._decide(members, _drain(sig_parts), _drain(size_parts), digests, number_parts, outcomes)
         assert all(o is not None for o in outcomes), "every record has exactly one outcome"
         return outcomes  # type: ignore[return-value]
 
@@ -143,6 +146,7 @@ class Deduplicator:
         members: list[Member],
         sig: np.ndarray,
         sizes: np.ndarray,
+        digests: np.ndarray,
         number_parts: list[np.ndarray],
         outcomes: list[Outcome | None],
     ) -> None:
@@ -154,7 +158,9 @@ class Deduplicator:
         number_parts.clear()
         b, r = band_params(cfg.lsh_threshold, cfg.num_perm, cfg.weights)
         pairs = candidate_pairs(sig, b, r, max_bucket=cfg.max_bucket)
-        duplicates = cluster_candidates(cfg.verifier, cfg.keep, sig, sizes, (values, offsets), members, pairs)
+        duplicates = cluster_candidates(
+            cfg.verifier, cfg.keep, sig, sizes, (values, offsets), members, pairs, digests
+        )
         for local, m in enumerate(members):
             if local in duplicates:
                 c, res, cont = duplicates[local]

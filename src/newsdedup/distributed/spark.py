@@ -188,7 +188,7 @@ class _Clock:
 
 _SIGNED_SCHEMA = (
     "id string, reason string, sig binary, size long, numbers binary, length long, "
-    "agency string, source string, published string, bands array<long>"
+    "agency string, source string, published string, bands array<long>, digest long"
 )
 
 
@@ -232,12 +232,14 @@ def _signer(cfg: MatchSettings, fields: Fields) -> Any:
                     )
                     out["length"].append(signed.lengths[j])
                     out["agency"].append(signed.agencies[j])
+                    out["digest"].append(int(signed.digests[j].view(np.int64)))  # Spark has no uint64
                     j += 1
                 else:
                     out["size"].append(0)
                     out["numbers"].append(b"")
                     out["length"].append(0)
                     out["agency"].append(None)
+                    out["digest"].append(0)
                 out["id"].append(str(row[fields.id]) if row.get(fields.id) is not None else None)
                 out["reason"].append(reason)
                 out["sig"].append(
@@ -263,6 +265,7 @@ _SIGNED_COLUMNS = (
     "source",
     "published",
     "bands",
+    "digest",
 )
 
 
@@ -298,11 +301,13 @@ def _candidate_pairs(signed: Any, cfg: MatchSettings) -> Any:
 
 def _verify(pairs: Any, signed: Any, cfg: MatchSettings) -> Any:
     F = _spark()
-    side = signed.select("id", "sig", "size", "numbers")
+    side = signed.select("id", "sig", "size", "numbers", "digest")
     a = side.select(*(F.col(c).alias(f"{c}_a") for c in side.columns))
     b = side.select(*(F.col(c).alias(f"{c}_b") for c in side.columns))
     joined = pairs.join(a, pairs.a == a.id_a).join(b, pairs.b == b.id_b)
-    joined = joined.select("a", "b", "sig_a", "sig_b", "size_a", "size_b", "numbers_a", "numbers_b")
+    joined = joined.select(
+        "a", "b", "sig_a", "sig_b", "size_a", "size_b", "numbers_a", "numbers_b", "digest_a", "digest_b"
+    )
 
     def verify(batches: Iterator[Any]) -> Iterator[Any]:
         import pandas as pd
@@ -318,7 +323,11 @@ def _verify(pairs: Any, signed: Any, cfg: MatchSettings) -> Any:
             cont = containment(res, pdf["size_a"].to_numpy(), pdf["size_b"].to_numpy())
             nums = [np.frombuffer(x, dtype=np.uint32) for x in (*pdf["numbers_a"], *pdf["numbers_b"])]
             local = np.stack([np.arange(n), np.arange(n) + n], axis=1)
-            ok = verifier.decide(local, res, cont, number_table(nums))
+            sizes = np.concatenate([pdf["size_a"].to_numpy(), pdf["size_b"].to_numpy()])
+            digests = np.concatenate([pdf["digest_a"].to_numpy(), pdf["digest_b"].to_numpy()]).astype(
+                np.int64
+            )
+            ok = verifier.decide(local, res, cont, number_table(nums), (sizes, digests.view(np.uint64)))
             yield pd.DataFrame({"a": pdf["a"][ok].to_numpy(), "b": pdf["b"][ok].to_numpy()})
 
     return joined.mapInPandas(verify, schema="a string, b string")
@@ -329,7 +338,7 @@ def _verify(pairs: Any, signed: Any, cfg: MatchSettings) -> Any:
 _OUTCOME_SCHEMA = "__id string, d_of string, d_res double, d_cont double"
 
 
-_MEMBER_COLUMNS = ("id", "sig", "size", "numbers", "length", "agency", "source", "published")
+_MEMBER_COLUMNS = ("id", "sig", "size", "numbers", "length", "agency", "source", "published", "digest")
 
 
 def _members(signed: Any, verified: Any) -> Any:
@@ -362,7 +371,8 @@ def _decide(members: Any, edges: Any, cfg: MatchSettings) -> list[tuple[str, str
     ]
     pairs = np.array([[position[a], position[b]] for a, b in edges], dtype=np.int64).reshape(-1, 2)
     pairs = np.unique(np.sort(pairs, axis=1), axis=0)
-    decided = cluster_candidates(cfg.verifier, cfg.keep, sig, sizes, numbers, people, pairs)
+    digests = members["digest"].to_numpy(dtype=np.int64).view(np.uint64)
+    decided = cluster_candidates(cfg.verifier, cfg.keep, sig, sizes, numbers, people, pairs, digests)
     return [(ids[k], ids[c], float(res), float(cont)) for k, (c, res, cont) in sorted(decided.items())]
 
 

@@ -1,7 +1,7 @@
 """The streaming index: :class:`NearDupIndex` and :func:`stream`, with their stores and files.
 
-Modules: ``neardup`` (the index and its decisions), ``store`` (the storage contract),
-``memory`` and ``redis`` (the two stores), ``files`` (save and load).
+Modules: ``neardup`` (the index and its decisions), ``stream`` (the generator form), ``store``
+(the storage contract), ``memory`` and ``redis`` (the two stores), ``files`` (save and load).
 
 >>> from newsdedup.index import NearDupIndex
 >>> NearDupIndex(threshold=0.5).add("Storm hits the coast on Monday.").status
@@ -9,7 +9,8 @@ Modules: ``neardup`` (the index and its decisions), ``store`` (the storage contr
 """
 
 from .files import FORMAT_VERSION
-from .neardup import Match, NearDupIndex, stream
+from .neardup import Match, NearDupIndex
 from .store import Store
+from .stream import stream
 
 __all__ = ["FORMAT_VERSION", "Match", "NearDupIndex", "Store", "stream"]

@@ -26,9 +26,11 @@ from .store import Batch, Stored, id_of, key_of
 __all__ = ["FORMAT_VERSION", "locked", "read_index_file", "to_batch", "write_index_file"]
 
 #: Version of the file :meth:`NearDupIndex.save` writes; a newer file is refused on load.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _FORMAT = "newsdedup-index"
-_ARRAYS = ("seqs", "signatures", "sizes", "dates", "number_values", "number_offsets")
+# Version 1 files lack the digests (they load with digests unknown, 0).
+_ARRAYS_V1 = ("seqs", "signatures", "sizes", "dates", "number_values", "number_offsets")
+_ARRAYS = (*_ARRAYS_V1, "digests")
 
 
 @contextlib.contextmanager
@@ -65,6 +67,7 @@ def write_index_file(
         "number_offsets": np.concatenate([[0], np.cumsum([len(r.numbers) for _, r in items])]).astype(
             np.int64
         ),
+        "digests": np.array([r.digest for _, r in items], dtype=np.uint64),
     }
     meta = {
         "format": _FORMAT,
@@ -88,12 +91,13 @@ def to_batch(meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> Batch
         sizes=arrays["sizes"],
         numbers=[arrays["number_values"][offsets[i] : offsets[i + 1]] for i in range(n)],
         dates=arrays["dates"],
+        digests=arrays["digests"] if "digests" in arrays else np.zeros(n, np.uint64),  # v1: unknown
     )
 
 
 def _checksum(arrays: Mapping[str, np.ndarray]) -> str:
     h = hashlib.sha256()
-    for name in _ARRAYS:
+    for name in _ARRAYS if "digests" in arrays else _ARRAYS_V1:
         a = np.ascontiguousarray(arrays[name])
         h.update(f"{name}:{a.dtype.str}:{a.shape}".encode())
         h.update(a.tobytes())
@@ -107,6 +111,7 @@ _DTYPES = {
     "dates": np.float64,
     "number_values": np.uint32,
     "number_offsets": np.int64,
+    "digests": np.uint64,
 }
 
 
@@ -130,13 +135,16 @@ def read_index_file(where: str) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     try:
         with zipfile.ZipFile(where) as z:
             members = {info.filename.removesuffix(".npy"): info for info in z.infolist()}
-            missing = {"meta", *_ARRAYS} - set(members)
+            missing = {"meta", *_ARRAYS_V1} - set(members)
             if missing:
                 raise IndexFormatError(where, f"not a newsdedup index file (missing {sorted(missing)})")
             raw = _member(z, members["meta"], MAX_META_BYTES, where)
             meta = _meta(raw, where)
+            names = _ARRAYS if meta["version"] >= 2 else _ARRAYS_V1
+            if "digests" in names and "digests" not in members:
+                raise IndexFormatError(where, "not a newsdedup index file (missing ['digests'])")
             limits = _sizes(meta, where)
-            arrays = {name: _member(z, members[name], limits[name], where) for name in _ARRAYS}
+            arrays = {name: _member(z, members[name], limits[name], where) for name in names}
     except IndexFormatError:
         raise
     except FileNotFoundError:
@@ -144,7 +152,7 @@ def read_index_file(where: str) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     except Exception as e:  # zipfile, numpy's header parser and the OS raise many kinds
         raise IndexFormatError(where, f"not a readable index file (corrupt or truncated?): {e}") from None
     for name, dtype in _DTYPES.items():
-        if arrays[name].dtype != dtype:
+        if name in arrays and arrays[name].dtype != dtype:
             found = arrays[name].dtype
             raise IndexFormatError(where, f"array {name} has type {found}, expected {np.dtype(dtype)}")
     n = len(meta["ids"])
@@ -155,6 +163,7 @@ def read_index_file(where: str) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         and arrays["number_offsets"].shape == (n + 1,)
         and arrays["signatures"].ndim == 2
         and arrays["signatures"].shape[0] == n
+        and arrays.get("digests", np.zeros(n, np.uint64)).shape == (n,)
     )
     if not shapes_ok:
         raise IndexFormatError(where, "array shapes do not agree with the number of ids")
@@ -217,4 +226,5 @@ def _sizes(meta: Mapping[str, Any], where: str) -> dict[str, int]:
         "dates": 8 * n,
         "number_values": 4 * n * _MAX_NUMBERS_PER_ARTICLE,
         "number_offsets": 8 * (n + 1),
+        "digests": 8 * n,
     }

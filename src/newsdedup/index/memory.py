@@ -40,6 +40,7 @@ class MemoryStore(Store):
         self._numbers: list[np.ndarray | None] = []
         self._signatures = np.zeros((1024, cfg.num_perm), dtype=np.uint32)
         self._meta = np.zeros((1024, 3), dtype=np.float64)  # seq, size, date (exact below 2^53)
+        self._digests = np.zeros(1024, dtype=np.uint64)
         self._dated: list[tuple[float, int, bytes]] = []  # a heap; stale entries are skipped
         self._next = 0
         self._watermark = math.nan
@@ -68,7 +69,11 @@ class MemoryStore(Store):
 
     def _stored(self, key: bytes, slot: int) -> Stored:
         seq, size, date = self._meta[slot].tolist()
-        return Stored(key, int(seq), self._signatures[slot], int(size), self._numbers[slot], date)  # type: ignore[arg-type]
+        numbers = self._numbers[slot]
+        assert numbers is not None, "a live slot"
+        return Stored(
+            key, int(seq), self._signatures[slot], int(size), numbers, date, int(self._digests[slot])
+        )
 
     def fetch(self, keys: Sequence[bytes]) -> dict[bytes, Stored]:
         slot_of = self._slot_of
@@ -86,11 +91,13 @@ class MemoryStore(Store):
             grow = max(need, 2 * len(self._signatures))
             self._signatures = np.resize(self._signatures, (grow, self.num_perm))
             self._meta = np.resize(self._meta, (grow, 3))
+            self._digests = np.resize(self._digests, grow)
         rows = np.asarray(which)
         self._signatures[first:need] = batch.signatures[rows]
         self._meta[first:need, 0] = seqs[rows]
         self._meta[first:need, 1] = batch.sizes[rows]
         self._meta[first:need, 2] = batch.dates[rows]
+        self._digests[first:need] = batch.digests[rows]
         for slot, i in zip(slots, which, strict=True):
             key = batch.keys[i]
             self._slot_of[key] = slot
@@ -119,6 +126,7 @@ class MemoryStore(Store):
         rows = np.asarray(live, dtype=np.int64)
         self._signatures = self._signatures[rows].copy()
         self._meta = self._meta[rows].copy()
+        self._digests = self._digests[rows].copy()
         self._keys = [self._keys[s] for s in live]
         self._numbers = [self._numbers[s] for s in live]
         self._slot_of = {k: i for i, k in enumerate(self._keys)}  # type: ignore[misc]

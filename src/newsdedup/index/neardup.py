@@ -37,7 +37,7 @@ from .memory import MemoryStore
 from .redis import RedisStore, connect_settings
 from .store import Batch, Store, Stored, id_of, key_of, timestamp
 
-__all__ = ["Match", "NearDupIndex", "stream"]
+__all__ = ["Match", "NearDupIndex"]
 
 _log = logging.getLogger("newsdedup.index")
 
@@ -251,6 +251,7 @@ class NearDupIndex:
             sizes=signed.sizes.astype(np.int64),
             numbers=numbers,
             dates=np.array([self._date(v) for v in valid], dtype=np.float64),
+            digests=signed.digests,
         )
         return batch, signed.empty
 
@@ -275,6 +276,7 @@ class NearDupIndex:
             np.stack([o.signature for o in others]),
             np.array([o.size for o in others]),
             [o.numbers for o in others],
+            np.array([batch.digests[i], *(o.digest for o in others)], dtype=np.uint64),
         )
 
     def _run(
@@ -322,24 +324,42 @@ class NearDupIndex:
             batch, empty = self._sign(valid)  # outside the lock: no shared state
             # One locked section from the id check to the insert: no other thread comes between.
             with self._guarded():
-                in_index = self._store.contains_many(batch.keys)
-                if overlay is not None:
-                    in_index = [a or overlay.contains(k) for a, k in zip(in_index, batch.keys, strict=True)]
+                again = self._already_indexed(batch, overlay)
                 for k, v in enumerate(valid):
-                    if in_index[k]:  # a bad record, checked before anything of the chunk is stored
-                        reason = f"duplicate id {v.id!r} (already in the index)"
+                    if again.get(k) is False:  # a bad record, checked before anything is stored
+                        reason = f"duplicate id {v.id!r} (already in the index, with another text)"
                         empty[k] = empty[k] or checker.reject(v.index, chunk[where[k]][1], reason).reason
                 # What cleaning empties is rejected, whatever on_error says (as in batch dedup).
-                decided = self._decide(batch, empty, overlay)
+                decided = self._decide(batch, empty, overlay, {k for k, same in again.items() if same})
             for k, outcome in enumerate(decided):
                 outcomes[where[k]] = outcome
         assert all(o is not None for o in outcomes), "every record has exactly one outcome"
         return outcomes  # type: ignore[return-value]
 
-    def _decide(self, batch: Batch, empty: list[str | None], overlay: MemoryStore | None) -> list[Outcome]:
+    def _already_indexed(self, batch: Batch, overlay: MemoryStore | None) -> dict[int, bool]:
+        """The records of ``batch`` whose id is indexed: True when with the same fingerprint
+        (adding it again is a no-op: the documented retry after a failure), else False."""
+        in_index = self._store.contains_many(batch.keys)
+        if overlay is not None:
+            in_index = [a or overlay.contains(k) for a, k in zip(in_index, batch.keys, strict=True)]
+        there = [k for k, yes in enumerate(in_index) if yes]
+        if not there:
+            return {}
+        keys = [batch.keys[k] for k in there]
+        stored = {**self._store.fetch(keys), **(overlay.fetch(keys) if overlay is not None else {})}
+        return {k: stored[batch.keys[k]].digest == int(batch.digests[k]) != 0 for k in there}
+
+    def _decide(
+        self,
+        batch: Batch,
+        empty: list[str | None],
+        overlay: MemoryStore | None,
+        indexed: set[int] = frozenset(),
+    ) -> list[Outcome]:
         """Greedy, in order: each record against the index and the records kept before it here.
 
-        With an ``overlay``, kept records go there instead of into the index.
+        With an ``overlay``, kept records go there instead of into the index; ``indexed`` are
+        records already in the index as they are (kept again, not stored twice).
         """
         store = self._store
         n = len(batch.keys)
@@ -363,6 +383,9 @@ class NearDupIndex:
             rid = id_of(batch.keys[i])
             if empty[i] is not None:
                 outcomes.append(Outcome(rid, "rejected", reason=empty[i]))
+                continue
+            if i in indexed:
+                outcomes.append(Outcome(rid, "kept", rid))
                 continue
             if not math.isnan(batch.dates[i]):
                 watermark = batch.dates[i] if math.isnan(watermark) else max(watermark, batch.dates[i])
@@ -469,33 +492,3 @@ class NearDupIndex:
         if meta["watermark"] is not None:
             index._store.set_watermark(float(meta["watermark"]))
         return index
-
-
-def stream(
-    records: Iterable[Record], *, window: timedelta | None = None, **settings: Any
-) -> Iterator[tuple[Record, Outcome]]:
-    """Deduplicate as records go by: yield each record with its outcome, a chunk at a time.
-
-    Memory holds the signatures of the kept records (and one chunk), never the stream; the
-    outcomes are those of ``dedup(records, keep="first")``. For any pipeline of iterables.
-
-    Args:
-        records: strings or mappings, as for :func:`~newsdedup.dedup`.
-        window: forget articles published this long before the newest date seen.
-        settings: those of :class:`~newsdedup.DedupConfig` (``keep`` is always "first").
-
-
-    >>> texts = ["Storm hits the coast on Monday.", "Storm hits the coast on Monday!"]
-    >>> [outcome.status for _, outcome in stream(texts)]
-    ['kept', 'duplicate']
-    """
-    check_records(records, "stream()")
-    index = NearDupIndex(window=window, **settings)
-    chunk: list[Record] = []
-    for record in records:
-        chunk.append(record)
-        if len(chunk) >= index.config.chunk_size:
-            yield from zip(chunk, index.add_many(chunk), strict=True)
-            chunk = []
-    if chunk:
-        yield from zip(chunk, index.add_many(chunk), strict=True)

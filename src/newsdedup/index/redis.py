@@ -57,9 +57,10 @@ local b = tonumber(ARGV[1])
 local n = tonumber(ARGV[2])
 local pos = 3 + b
 for _ = 1, n do
-  local key, raw, date = ARGV[pos], ARGV[pos + 1], ARGV[pos + 2]
-  pos = pos + 3
+  local key, raw, date, digest = ARGV[pos], ARGV[pos + 1], ARGV[pos + 2], ARGV[pos + 3]
+  pos = pos + 4
   redis.call('HSET', KEYS[1], key, raw)
+  redis.call('HSET', KEYS[4], key, digest)
   if date ~= '' then redis.call('ZADD', KEYS[2], date, key) end
   local listed = KEYS[3] .. key
   redis.call('HSET', KEYS[3], key, listed)
@@ -180,6 +181,7 @@ class RedisStore(Store):
         self._dtype = lean_minhash(np.zeros(cfg.num_perm, dtype=np.uint32), cfg.seed).hashvalues.dtype
         self._records_key = self._name + b":records"
         self._dates_key = self._name + b":dates"
+        self._digests_key = self._name + b":digests"  # beside the records: older indexes lack it
         self._tables = [t._name for t in self.lsh.hashtables]
         self._keys_table = self.lsh.keys._name
         self._insert_script = self._redis.register_script(_INSERT_LUA)
@@ -224,20 +226,26 @@ class RedisStore(Store):
     def fetch(self, keys: Sequence[bytes]) -> dict[bytes, Stored]:
         if not keys:
             return {}
-        out = {}
-        for key, raw in zip(keys, self._redis.hmget(self._records_key, list(keys)), strict=True):
-            if raw is not None:
-                out[key] = self._unpack(key, raw)
-        return out
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.hmget(self._records_key, list(keys))
+        pipe.hmget(self._digests_key, list(keys))
+        raws, digests = pipe.execute()
+        return {
+            key: self._unpack(key, raw, digest)
+            for key, raw, digest in zip(keys, raws, digests, strict=True)
+            if raw is not None
+        }
 
-    def _unpack(self, key: bytes, raw: bytes) -> Stored:
+    def _unpack(self, key: bytes, raw: bytes, digest: bytes | None = None) -> Stored:
         """A stored record, checked: a value written by anything else is refused, never run."""
         size_ok = len(raw) >= _HEADER.size and (len(raw) - _HEADER.size) % 4 == 0
         seq, size, date, count = _HEADER.unpack_from(raw) if size_ok else (0, 0, 0.0, -1)
         body = np.frombuffer(raw, dtype=np.uint32, offset=_HEADER.size) if size_ok else np.zeros(0, np.uint32)
         if len(body) != self.num_perm + count:
             raise IndexFormatError(f"{self._url} {self._name.decode()!r}", f"record {key!r} is damaged")
-        return Stored(key, seq, body[: self.num_perm], size, body[self.num_perm :], date)
+        known = digest is not None and len(digest) == 8
+        value = int.from_bytes(digest, "little") if known else 0  # type: ignore[arg-type]
+        return Stored(key, seq, body[: self.num_perm], size, body[self.num_perm :], date, value)
 
     @contextlib.contextmanager
     def errors(self) -> Iterator[None]:
@@ -266,8 +274,10 @@ class RedisStore(Store):
                 raw = _HEADER.pack(int(seqs[i]), int(batch.sizes[i]), float(batch.dates[i]), len(numbers))
                 raw += np.asarray(batch.signatures[i], dtype=np.uint32).tobytes() + numbers.tobytes()
                 date = "" if math.isnan(batch.dates[i]) else repr(float(batch.dates[i]))
-                args += [batch.keys[i], raw, date, *hs]
-            self._insert_script(keys=[self._records_key, self._dates_key, self._keys_table], args=args)
+                digest = int(batch.digests[i]).to_bytes(8, "little")
+                args += [batch.keys[i], raw, date, digest, *hs]
+            keys = [self._records_key, self._dates_key, self._keys_table, self._digests_key]
+            self._insert_script(keys=keys, args=args)
 
     def delete(self, keys: Iterable[bytes]) -> int:
         wanted = list(keys)
@@ -280,6 +290,7 @@ class RedisStore(Store):
                     session.remove(key)
         pipe = self._redis.pipeline(transaction=False)
         pipe.hdel(self._records_key, *keys)
+        pipe.hdel(self._digests_key, *keys)
         pipe.zrem(self._dates_key, *keys)
         pipe.execute()
         return len(keys)
@@ -288,7 +299,9 @@ class RedisStore(Store):
         return list(self._redis.zrangebyscore(self._dates_key, "-inf", f"({float(ts)!r}"))
 
     def items(self) -> Iterator[tuple[bytes, Stored]]:
-        stored = [self._unpack(k, v) for k, v in self._redis.hscan_iter(self._records_key)]
+        raws = dict(self._redis.hscan_iter(self._records_key))
+        digests = dict(self._redis.hscan_iter(self._digests_key))
+        stored = [self._unpack(k, v, digests.get(k)) for k, v in raws.items()]
         for r in sorted(stored, key=lambda r: r.seq):
             yield r.key, r
 

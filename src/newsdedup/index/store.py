@@ -60,6 +60,7 @@ class Stored:
     size: int
     numbers: np.ndarray
     date: float
+    digest: int = 0  # 64-bit hash of the fingerprint; 0 when unknown (stored before digests)
 
 
 @dataclass
@@ -71,6 +72,7 @@ class Batch:
     sizes: np.ndarray
     numbers: list[np.ndarray]
     dates: np.ndarray  # seconds since the epoch, NaN when undated
+    digests: np.ndarray  # uint64 per article (matching.signing.digest); 0 when unknown
 
     def stored(self, i: int, seq: int) -> Stored:
         """Article ``i`` as it would be stored with sequence number ``seq``."""
@@ -81,6 +83,7 @@ class Batch:
             int(self.sizes[i]),
             np.asarray(self.numbers[i], dtype=np.uint32),
             float(self.dates[i]),
+            int(self.digests[i]),
         )
 
 

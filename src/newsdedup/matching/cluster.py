@@ -149,16 +149,20 @@ def cluster_candidates(
     numbers: Numbers,
     members: Sequence[Member],
     pairs: np.ndarray,
+    digests: np.ndarray | None = None,
 ) -> dict[int, tuple[int, float, float]]:
     """Verify candidate ``pairs`` of local documents and cluster them without chaining: for each
     duplicate's local position, ``(canonical position, resemblance, containment)``. Shared by
-    batch runs and the distributed path, so both decide the same way."""
+    batch runs and the distributed path, so both decide the same way. ``digests`` (uint64 per
+    document) make one-shingle texts match only when equal."""
+    exact = None if digests is None else (sizes, digests)
     res, cont = score_pairs(sig, sizes, pairs)
-    verified = pairs[verifier.decide(pairs, res, cont, numbers)] if len(pairs) else pairs
+    verified = pairs[verifier.decide(pairs, res, cont, numbers, exact)] if len(pairs) else pairs
 
     def match(c: int, others: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         r_ = resemblance(sig[others], sig[c])
         c_ = containment(r_, sizes[others], sizes[c])
-        return r_, c_, verifier.decide(np.stack([others, np.full_like(others, c)], axis=1), r_, c_, numbers)
+        pairs_ = np.stack([others, np.full_like(others, c)], axis=1)
+        return r_, c_, verifier.decide(pairs_, r_, c_, numbers, exact)
 
     return assign_clusters(members, verified, match, keep)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from hashlib import blake2b
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -28,7 +29,7 @@ from .verify import number_hashes
 if TYPE_CHECKING:
     from ..settings import MatchSettings
 
-__all__ = ["NO_WORDS", "Signed", "sign"]
+__all__ = ["NO_WORDS", "Signed", "digest", "digest_all", "sign"]
 
 #: The reason given to a text that has no letters or digits to shingle.
 NO_WORDS = "no letters or digits to compare"
@@ -44,6 +45,7 @@ class Signed:
     agencies: list[str | None]  # first wire agency the cleaner found
     empty: list[str | None]  # why a record has nothing to compare, or None
     numbers: list[np.ndarray]  # sorted distinct number hashes per record ([] without the check)
+    digests: np.ndarray  # uint64 per record: a 64-bit hash of its fingerprint (exact equality)
 
 
 def sign(settings: MatchSettings, texts: Sequence[str], titles: Sequence[str | None]) -> Signed:
@@ -80,4 +82,19 @@ def sign(settings: MatchSettings, texts: Sequence[str], titles: Sequence[str | N
     batch = shingle_batch(fingerprints, settings.ngram, settings.shingle)
     sig = signatures_from_shingles(batch, num_perm=settings.num_perm, seed=settings.seed)
     numbers = [number_hashes(fp) for fp in fingerprints] if settings.min_number_overlap is not None else []
-    return Signed(sig, batch.set_sizes().astype(np.int32), lengths, agencies, empty, numbers)
+    sizes = batch.set_sizes().astype(np.int32)
+    return Signed(sig, sizes, lengths, agencies, empty, numbers, digest_all(fingerprints))
+
+
+def digest(fingerprint: str) -> int:
+    """A 64-bit hash of a fingerprint, for exact equality where 32-bit shingle hashes collide
+    (two different one-shingle texts share a 32-bit hash about once in 2^32 pairs); never 0."""
+    value = int.from_bytes(
+        blake2b(fingerprint.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little"
+    )
+    return value or 1  # 0 stands for "unknown" (an index from before digests)
+
+
+def digest_all(fingerprints: Sequence[str]) -> np.ndarray:
+    """:func:`digest` of each fingerprint, as uint64."""
+    return np.fromiter((digest(fp) for fp in fingerprints), dtype=np.uint64, count=len(fingerprints))

@@ -162,18 +162,31 @@ class Verifier:
         res: np.ndarray,
         cont: np.ndarray,
         numbers: Numbers | Callable[[], Numbers] | None = None,
+        exact: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> np.ndarray:
         """Which ``pairs`` (rows of document positions) with scores ``res``/``cont`` are duplicates.
 
         ``numbers`` is the documents' :func:`number_table` (or a function that makes it, called
         only when some pair passes the thresholds); needed when the number check is on.
+        ``exact`` is the documents' ``(set sizes, digests)``: two texts of one shingle each match
+        only when their digests are equal (their 32-bit shingle hashes may collide); a digest
+        of 0 is unknown and not held against the pair.
         """
         ok = np.asarray(self.thresholds.passes(res, cont), dtype=bool)
+        if exact is not None and ok.any():
+            sizes, digests = exact
+            a, b = pairs[:, 0], pairs[:, 1]
+            tiny = (sizes[a] <= 1) & (sizes[b] <= 1) & (digests[a] != 0) & (digests[b] != 0)
+            ok &= ~tiny | (digests[a] == digests[b])
         if self.min_number_overlap is not None and ok.any():
             if numbers is None:
                 raise ValueError("the number check needs the documents' numbers")
             table = numbers() if callable(numbers) else numbers
-            sel = np.flatnonzero(ok)
+            check = ok.copy()
+            if exact is not None:  # copies with one digest carry the same numbers: nothing to check
+                digests = exact[1]
+                check &= (digests[pairs[:, 0]] != digests[pairs[:, 1]]) | (digests[pairs[:, 0]] == 0)
+            sel = np.flatnonzero(check)
             ok[sel] = numbers_agree(*table, pairs[sel], min_overlap=self.min_number_overlap)
         return ok
 
@@ -185,9 +198,13 @@ class Verifier:
         others: np.ndarray,
         other_sizes: np.ndarray,
         other_numbers: Sequence[np.ndarray],
+        digests: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """One document scored against many: ``(resemblance, containment, is_duplicate)``."""
+        """One document scored against many: ``(resemblance, containment, is_duplicate)``;
+        ``digests`` are the document's and then the others' (see :meth:`decide`)."""
         res = resemblance(others, signature)
         cont = containment(res, other_sizes, size)
         pairs = np.stack([np.zeros(len(others), np.int64), np.arange(1, len(others) + 1)], axis=1)
-        return res, cont, self.decide(pairs, res, cont, lambda: number_table([numbers, *other_numbers]))
+        exact = None if digests is None else (np.concatenate([[size], other_sizes]), digests)
+        table = lambda: number_table([numbers, *other_numbers])  # noqa: E731 - made only when needed
+        return res, cont, self.decide(pairs, res, cont, table, exact)
