@@ -259,6 +259,8 @@ class Cleaner:
             raise CleaningTimeout("fingerprint") from None
         return CleanResult._from_log(log, fingerprint, meta)
 
+    # long: one dispatch loop over the steps, the hot path issue 3 made fast; split, each step
+    # would pay a call and the shared scan state (present, quiet) would travel between calls.
     def _round(self, log: EditLog, title: str | None) -> bool:
         """Every fix once; True when the text looked like it needed a mojibake repair."""
         flagged = False

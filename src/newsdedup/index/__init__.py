@@ -1,6 +1,6 @@
 """The streaming index: :class:`NearDupIndex` and :func:`stream`, with their stores and files.
 
-Modules: ``neardup`` (the index and its decisions), ``stream`` (the generator form), ``store``
+Modules: ``neardup`` (the index and its decisions), ``streaming`` (the generator form, ``stream``), ``store``
 (the storage contract), ``memory`` and ``redis`` (the two stores), ``files`` (save and load).
 
 >>> from newsdedup.index import NearDupIndex
@@ -11,6 +11,6 @@ Modules: ``neardup`` (the index and its decisions), ``stream`` (the generator fo
 from .files import FORMAT_VERSION
 from .neardup import Match, NearDupIndex
 from .store import Store
-from .stream import stream
+from .streaming import stream
 
 __all__ = ["FORMAT_VERSION", "Match", "NearDupIndex", "Store", "stream"]
