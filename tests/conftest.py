@@ -1,3 +1,4 @@
+import contextlib
 import os
 import shutil
 import subprocess
@@ -70,3 +71,54 @@ def redis_name(redis_url):
     keys = list(client.scan_iter(match=name + "*"))
     if keys:
         client.delete(*keys)
+
+
+# --- shared fixtures ------------------------------------------------------------------------------
+
+WORDS = [
+    "harbour",
+    "ferry",
+    "council",
+    "bridge",
+    "orchestra",
+    "village",
+    "pier",
+    "storm",
+    "tide",
+    "repairs",
+    "budget",
+    "vote",
+]
+
+
+def random_stories(n: int, *, prefix: str = "s", words: int = 40, seed: int = 4) -> list[dict]:
+    """``n`` distinct fictional texts of random words (no two near each other), with ids."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    return [
+        {"id": f"{prefix}{i}", "text": " ".join(rng.choice(WORDS, words)) + f" {prefix} story {i}."}
+        for i in range(n)
+    ]
+
+
+@contextlib.contextmanager
+def redis_server(folder):
+    """A redis-server of the test's own on a Unix socket in ``folder``: ``(process, url)``."""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("no redis-server here")
+    sock = os.path.join(folder, "r.sock")
+    proc = subprocess.Popen(
+        [server, "--port", "0", "--unixsocket", sock, "--save", ""], stdout=subprocess.DEVNULL
+    )
+    try:
+        for _ in range(100):
+            if os.path.exists(sock):
+                break
+            time.sleep(0.05)
+        yield proc, f"unix://{sock}"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()

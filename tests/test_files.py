@@ -9,6 +9,7 @@ import zipfile
 import numpy as np
 import pytest
 
+from conftest import random_stories
 from newsdedup import IndexFormatError, NearDupIndex, load_sample
 from newsdedup.index.files import _checksum, read_index_file
 
@@ -105,27 +106,9 @@ def test_two_writers_of_one_index_file_lose_nothing(tmp_path):
     import subprocess
     import sys
 
-    words = [
-        "harbour",
-        "ferry",
-        "council",
-        "bridge",
-        "orchestra",
-        "village",
-        "pier",
-        "storm",
-        "tide",
-        "repairs",
-        "budget",
-        "vote",
-    ]
-    rng = np.random.default_rng(1)
     for name in ("a", "b"):
-        lines = [
-            json.dumps({"id": f"{name}{i}", "text": " ".join(rng.choice(words, 60)) + f" {name} story {i}."})
-            for i in range(1500)
-        ]
-        (tmp_path / f"{name}.jsonl").write_text("\n".join(lines) + "\n")
+        records = random_stories(1500, prefix=name, words=60, seed=1 if name == "a" else 2)
+        (tmp_path / f"{name}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
     NearDupIndex().save(tmp_path / "news.idx")
     cmd = [sys.executable, "-m", "newsdedup.cli", "index", "add", str(tmp_path / "news.idx"), "-q"]
     runs = [subprocess.Popen([*cmd, str(tmp_path / f"{n}.jsonl")]) for n in ("a", "b")]

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import redis_server
 from newsdedup import DedupConfig, IndexFormatError, InputError, Match, NearDupIndex, dedup, load_sample
 from newsdedup.index.files import FORMAT_VERSION, read_index_file
 from newsdedup.records import validate
@@ -486,28 +487,13 @@ def test_lost_redis_connection_mid_insert_then_retry(redis_url, redis_name, monk
 
 
 def test_a_dead_redis_server_is_a_clear_error(tmp_path):
-    import shutil
-    import time
-
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.skip("no redis-server here")
-    sock = tmp_path / "r.sock"
-    proc = subprocess.Popen(
-        [server, "--port", "0", "--unixsocket", str(sock), "--save", ""], stdout=subprocess.DEVNULL
-    )
-    try:
-        for _ in range(100):
-            if sock.exists():
-                break
-            time.sleep(0.05)
-        index = NearDupIndex(storage=f"unix://{sock}", name="n")
+    with redis_server(tmp_path) as (proc, url):
+        index = NearDupIndex(storage=url, name="n")
         index.add_many(_bulletins(10))
-    finally:
         proc.kill()
         proc.wait()
-    with pytest.raises(ConnectionError, match=r"Redis at unix://.* failed"):
-        index.add_many(_bulletins(10, offset=10))
+        with pytest.raises(ConnectionError, match=r"Redis at unix://.* failed"):
+            index.add_many(_bulletins(10, offset=10))
 
 
 def test_damaged_redis_records_are_refused(redis_url, redis_name):

@@ -7,44 +7,12 @@ import numpy as np
 import pytest
 
 import newsdedup
+from conftest import WORDS, random_stories
 from newsdedup import NearDupIndex, load_sample, minhash_signatures
-
-WORDS = [
-    "harbour",
-    "ferry",
-    "council",
-    "bridge",
-    "orchestra",
-    "village",
-    "pier",
-    "storm",
-    "tide",
-    "repairs",
-    "budget",
-    "vote",
-]
 
 
 def _stories(n):
-    words = [
-        "harbour",
-        "ferry",
-        "council",
-        "bridge",
-        "orchestra",
-        "village",
-        "pier",
-        "storm",
-        "tide",
-        "repairs",
-        "budget",
-        "vote",
-    ]
-    rng = np.random.default_rng(4)
-    return [
-        {"id": f"s{i}", "text": " ".join(rng.choice(words, 40)) + f" story {i}.", "published_at": None}
-        for i in range(n)
-    ]
+    return [{**r, "published_at": None} for r in random_stories(n)]
 
 
 def test_threads_sharing_an_index_lose_nothing_and_mix_nothing():

@@ -1,13 +1,12 @@
 """The Redis store: credentials never shown, a server that stops answering never hangs the caller."""
 
 import os
-import shutil
 import signal
-import subprocess
 import time
 
 import pytest
 
+from conftest import redis_server
 from newsdedup import NearDupIndex
 from newsdedup.index.redis import SOCKET_TIMEOUT, redact, redis_connection_kwargs
 
@@ -41,26 +40,14 @@ def test_calls_time_out_by_default_and_the_url_can_say_otherwise():
 
 def test_a_stopped_server_is_a_connection_error_not_a_hang(tmp_path):
     pytest.importorskip("redis")
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.skip("no redis-server here")
-    sock = tmp_path / "r.sock"
-    proc = subprocess.Popen(
-        [server, "--port", "0", "--unixsocket", str(sock), "--save", ""], stdout=subprocess.DEVNULL
-    )
-    try:
-        for _ in range(100):
-            if sock.exists():
-                break
-            time.sleep(0.05)
-        index = NearDupIndex(storage=f"unix://{sock}?socket_timeout=1", name="t")
+    with redis_server(tmp_path) as (proc, url):
+        index = NearDupIndex(storage=f"{url}?socket_timeout=1", name="t")
         index.add("Rain fell on the harbour all day and the ferries stayed in port.")
         os.kill(proc.pid, signal.SIGSTOP)
-        start = time.monotonic()
-        with pytest.raises(ConnectionError, match="Redis at unix://"):
-            index.add("A new story about the orchestra touring twelve village halls this spring.")
-        assert time.monotonic() - start < 10
-    finally:
-        os.kill(proc.pid, signal.SIGCONT)
-        proc.kill()
-        proc.wait()
+        try:
+            start = time.monotonic()
+            with pytest.raises(ConnectionError, match="Redis at unix://"):
+                index.add("A new story about the orchestra touring twelve village halls this spring.")
+            assert time.monotonic() - start < 10
+        finally:
+            os.kill(proc.pid, signal.SIGCONT)
