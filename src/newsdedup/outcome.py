@@ -1,8 +1,9 @@
 """The one result every input record gets (design decision 9), and its output forms.
 
-Owns: :class:`Outcome`, the ``dedup`` object of the output contract (:meth:`Outcome.to_dict`,
-scores rounded to 4 places) and the same as flat columns (:func:`outcome_columns`, for pandas,
-datasets and Spark). It must not decide outcomes.
+Owns: :class:`Outcome`, what a query of the index finds (:class:`Match`), the ``dedup`` object
+of the output contract (:meth:`Outcome.to_dict`, scores rounded to 4 places) and the same as
+flat columns (:func:`outcome_columns`, for pandas, datasets and Spark). It must not decide
+outcomes.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-__all__ = ["OUTCOME_COLUMNS", "Outcome", "Status", "outcome_columns"]
+__all__ = ["OUTCOME_COLUMNS", "Match", "Outcome", "Status", "outcome_columns"]
 
 Status = Literal["kept", "duplicate", "rejected"]
 
@@ -79,3 +80,20 @@ def outcome_columns(outcomes: Iterable[Outcome]) -> dict[str, list[Any]]:
         for c in OUTCOME_COLUMNS:
             cols[c].append(d[c.removeprefix("dedup_")])
     return cols
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """An indexed article a query resembles.
+
+    Args:
+        id: the indexed article's id.
+        resemblance: estimated Jaccard of the two shingle sets.
+        containment: estimated share of the smaller set found in the larger.
+        duplicate: whether the pair policy (thresholds, number check) makes them duplicates.
+    """
+
+    id: Any
+    resemblance: float
+    containment: float
+    duplicate: bool

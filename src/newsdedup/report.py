@@ -16,8 +16,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from .index import Match
-from .outcome import Outcome
+from .outcome import Match, Outcome
 from .records import InvalidRecord, line_number
 
 __all__ = ["cluster_rows", "make_report", "match_row", "output_row", "summarize", "summary_screen"]

@@ -8,8 +8,9 @@ Modules: ``neardup`` (the index and its decisions), ``streaming`` (the generator
 'kept'
 """
 
+from ..outcome import Match
 from .files import FORMAT_VERSION
-from .neardup import Match, NearDupIndex
+from .neardup import NearDupIndex
 from .store import Store
 from .streaming import stream
 

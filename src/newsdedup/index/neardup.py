@@ -20,7 +20,7 @@ import os
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -29,7 +29,7 @@ import numpy as np
 from ..cleaning import Cleaner
 from ..errors import IndexFormatError, InputError
 from ..matching.signing import sign
-from ..outcome import Outcome
+from ..outcome import Match, Outcome
 from ..records import Record, RecordChecker, Valid, check_records, validate
 from ..settings import DedupConfig, from_index_settings, index_settings
 from .files import locked, read_index_file, to_batch, write_index_file
@@ -43,23 +43,6 @@ _log = logging.getLogger("newsdedup.index")
 
 # Sequence numbers of records kept during check_many: after everything indexed.
 _OVERLAY_SEQ = 1 << 62
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """An indexed article a query resembles.
-
-    Args:
-        id: the indexed article's id.
-        resemblance: estimated Jaccard of the two shingle sets.
-        containment: estimated share of the smaller set found in the larger.
-        duplicate: whether the pair policy (thresholds, number check) makes them duplicates.
-    """
-
-    id: Any
-    resemblance: float
-    containment: float
-    duplicate: bool
 
 
 class NearDupIndex:
@@ -322,19 +305,33 @@ class NearDupIndex:
             where.append(pos)
         if valid:
             batch, empty = self._sign(valid)  # outside the lock: no shared state
-            # One locked section from the id check to the insert: no other thread comes between.
-            with self._guarded():
-                again = self._already_indexed(batch, overlay)
-                for k, v in enumerate(valid):
-                    if again.get(k) is False:  # a bad record, checked before anything is stored
-                        reason = f"duplicate id {v.id!r} (already in the index, with another text)"
-                        empty[k] = empty[k] or checker.reject(v.index, chunk[where[k]][1], reason).reason
-                # What cleaning empties is rejected, whatever on_error says (as in batch dedup).
-                decided = self._decide(batch, empty, overlay, {k for k, same in again.items() if same})
+            # One locked section from the id check to the insert: no other thread (the index's
+            # lock) nor process sharing the store (its writers' lock) comes between.
+            with self._guarded(), self._store.exclusive():
+                decided = self._check_and_decide(batch, empty, overlay, checker, chunk, valid, where)
             for k, outcome in enumerate(decided):
                 outcomes[where[k]] = outcome
         assert all(o is not None for o in outcomes), "every record has exactly one outcome"
         return outcomes  # type: ignore[return-value]
+
+    def _check_and_decide(
+        self,
+        batch: Batch,
+        empty: list[str | None],
+        overlay: MemoryStore | None,
+        checker: RecordChecker,
+        chunk: list[tuple[int, Record]],
+        valid: list[Valid],
+        where: list[int],
+    ) -> list[Outcome]:
+        """The ids already indexed, then the decisions: one unit, under the writers' lock."""
+        again = self._already_indexed(batch, overlay)
+        for k, v in enumerate(valid):
+            if again.get(k) is False:  # a bad record, checked before anything is stored
+                reason = f"duplicate id {v.id!r} (already in the index, with another text)"
+                empty[k] = empty[k] or checker.reject(v.index, chunk[where[k]][1], reason).reason
+        # What cleaning empties is rejected, whatever on_error says (as in batch dedup).
+        return self._decide(batch, empty, overlay, {k for k, same in again.items() if same})
 
     def _already_indexed(self, batch: Batch, overlay: MemoryStore | None) -> dict[int, bool]:
         """The records of ``batch`` whose id is indexed: True when with the same fingerprint

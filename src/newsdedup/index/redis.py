@@ -16,6 +16,7 @@ import math
 import os
 import re
 import struct
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -100,6 +101,11 @@ return out
 # A packed record: seq, size, date, count of numbers; then the signature and the numbers.
 _HEADER = struct.Struct("<qqdI")
 
+
+#: Seconds one writer may hold a shared index (a chunk's check and insert; a writer that dies
+#: frees it after this), and how long another waits for it before giving up.
+WRITER_LEASE = 60.0
+WRITER_WAIT = 300.0
 
 #: Seconds a Redis call may wait for the server, and how often a failed call is tried again,
 #: before it is a ConnectionError (worst case about ``(1 + RETRIES) * SOCKET_TIMEOUT``).
@@ -186,6 +192,9 @@ class RedisStore(Store):
         self._keys_table = self.lsh.keys._name
         self._insert_script = self._redis.register_script(_INSERT_LUA)
         self._query_script = self._redis.register_script(_QUERY_LUA)
+        self._release = self._redis.register_script(
+            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
+        )
 
     def describe(self) -> str:
         return self._url
@@ -327,6 +336,22 @@ class RedisStore(Store):
             self._name + b":watermark",
             repr(float(ts)),
         )
+
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        # One writer at a time across processes: SET NX with an expiry (a writer that dies
+        # frees it), released only by its holder (compare-and-delete in one script).
+        key, token = self._name + b":writer", os.urandom(16)
+        deadline = time.monotonic() + WRITER_WAIT
+        while not self._redis.set(key, token, nx=True, px=int(WRITER_LEASE * 1000)):
+            if time.monotonic() > deadline:
+                where = f"{self._url} {self._name.decode()!r}"
+                raise ConnectionError(f"the shared index {where} stayed busy for {WRITER_WAIT:.0f} s")
+            time.sleep(0.01)
+        try:
+            yield
+        finally:
+            self._release(keys=[key], args=[token])
 
     def drop(self) -> None:
         """Delete every key of this index from Redis."""

@@ -163,3 +163,8 @@ class Store(abc.ABC):
     def errors(self) -> contextlib.AbstractContextManager[None]:
         """Storage failures as the errors this library documents (Redis: ConnectionError)."""
         return contextlib.nullcontext()
+
+    def exclusive(self) -> contextlib.AbstractContextManager[None]:
+        """Held around a chunk's check, lookup and insert: no other writer of a shared store
+        comes between them (a store of one process has none)."""
+        return contextlib.nullcontext()
