@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from conftest import redis_server
+from conftest import random_stories, redis_server
 from newsdedup import NearDupIndex
 from newsdedup.index.redis import SOCKET_TIMEOUT, redact, redis_connection_kwargs
 
@@ -51,3 +51,51 @@ def test_a_stopped_server_is_a_connection_error_not_a_hang(tmp_path):
             assert time.monotonic() - start < 10
         finally:
             os.kill(proc.pid, signal.SIGCONT)
+
+
+_WRITER = """
+import json, sys
+from newsdedup import NearDupIndex
+url, name, path = sys.argv[1:4]
+records = [json.loads(line) for line in open(path)]
+outcomes = NearDupIndex(storage=url, name=name, on_error="skip").add_many(records)
+print(json.dumps([o.status for o in outcomes]))
+"""
+
+
+def _two_writers(tmp_path, url, name, a, b):
+    import json
+    import subprocess
+    import sys
+
+    paths = []
+    for label, records in (("a", a), ("b", b)):
+        path = tmp_path / f"{label}.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in records))
+        paths.append(path)
+    NearDupIndex(storage=url, name=name)  # made once, so that both open it with its settings
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WRITER, url, name, str(p)], stdout=subprocess.PIPE, text=True
+        )
+        for p in paths
+    ]
+    return [json.loads(p.communicate(timeout=300)[0]) for p in runs]
+
+
+def test_two_processes_adding_copies_of_the_same_stories_keep_each_once(tmp_path, redis_url, redis_name):
+    stories = random_stories(1500, words=50)
+    a = [{**r, "id": f"a-{r['id']}"} for r in stories]
+    b = [{**r, "id": f"b-{r['id']}"} for r in stories]
+    got_a, got_b = _two_writers(tmp_path, redis_url, redis_name, a, b)
+    assert len(NearDupIndex.connect(redis_url, name=redis_name)) == 1500
+    assert got_a.count("kept") + got_b.count("kept") == 1500
+
+
+def test_two_processes_adding_one_id_with_two_texts_keep_one(tmp_path, redis_url, redis_name):
+    a = random_stories(1000, prefix="x", seed=1)
+    b = [{**r, "text": t["text"]} for r, t in zip(a, random_stories(1000, prefix="x", seed=2), strict=True)]
+    got_a, got_b = _two_writers(tmp_path, redis_url, redis_name, a, b)
+    assert len(NearDupIndex.connect(redis_url, name=redis_name)) == 1000
+    assert got_a.count("kept") + got_b.count("kept") == 1000
+    assert got_a.count("rejected") + got_b.count("rejected") == 1000
