@@ -36,7 +36,10 @@ sys.path.insert(0, str(HERE))
 
 RESULTS = HERE / "results"
 DATA = HERE / "data"
-REUTERS = HERE.parent.parent / "shared" / "eval-data" / "jsonl" / "reuters21578.jsonl"
+sys.path.insert(0, str(HERE))
+from generate import EVAL  # noqa: E402 - the one place the shared corpora are found
+
+REUTERS = EVAL / "reuters21578.jsonl"
 NUM_PERM, NGRAM, THRESHOLD = 128, 5, 0.5
 SYSTEMS = (
     "newsdedup",
@@ -419,7 +422,9 @@ def main() -> int:
         print(json.dumps(run_system(args._run[0], Path(args._run[1]))))
         return 0
     if not REUTERS.exists():
-        raise SystemExit(f"{REUTERS} not found: the benchmark reads ../shared/eval-data at run time")
+        raise SystemExit(
+            f"{REUTERS} not found: set NEWSDEDUP_EVAL_DATA or put ../shared/eval-data beside the checkout"
+        )
     reuters = [json.loads(line) for line in REUTERS.open(encoding="utf-8")]
     header = (
         f"bench_dedup on {platform.machine()} with {platform.python_version()}, "

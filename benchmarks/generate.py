@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import sys
@@ -33,7 +34,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from stories import STORIES
 from wire import OUTLETS, agency_copy, republish, timestamp
 
-EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval-data" / "jsonl"
+#: The shared corpora, read at run time: $NEWSDEDUP_EVAL_DATA (a folder of .jsonl), else
+#: ../shared/eval-data/jsonl beside the checkout. Nothing of them is copied into the project.
+EVAL = Path(
+    os.environ.get("NEWSDEDUP_EVAL_DATA")
+    or Path(__file__).resolve().parent.parent.parent / "shared" / "eval-data" / "jsonl"
+)
 _PARA = re.compile(r"\n\s{2,}|\n\s*\n")
 
 
@@ -41,7 +47,10 @@ def reuters_stories(min_words: int = 60) -> list[dict]:
     """Reuters-21578 articles as base stories (paragraphs re-joined from the hard wraps)."""
     path = EVAL / "reuters21578.jsonl"
     if not path.exists():
-        raise SystemExit(f"{path} not found: the Reuters base needs ../shared/eval-data beside the checkout")
+        raise SystemExit(
+            f"{path} not found: the Reuters base needs the shared corpora (set NEWSDEDUP_EVAL_DATA, "
+            "or put ../shared/eval-data beside the checkout)"
+        )
     stories = []
     with path.open(encoding="utf-8") as f:
         for line in f:
