@@ -113,3 +113,17 @@ def test_validate_gives_a_record_or_a_reason(item):
     assert isinstance(v, (Valid, str))
     if isinstance(v, Valid):
         assert v.text.strip()
+
+
+def test_a_repeated_id_names_where_it_was_first_used(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "Rain fell."}\n\n{"id": "a", "text": "Snow fell."}\n')
+    code, got = _via_cli_file(src, "--on-error", "skip")
+    assert code == 0 and got[1].reason == f"duplicate id 'a' (first used at {src}:1)"
+
+
+def _via_cli_file(src, *extra):
+    out = src.with_suffix(".out.jsonl")
+    code = main(["dedup", str(src), "-o", str(out), "-q", *extra])
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    return code, [newsdedup.Outcome(r["id"], **r["dedup"]) for r in rows]

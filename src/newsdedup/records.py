@@ -247,7 +247,9 @@ class RecordChecker:
         """The valid record at ``index``, or its ``rejected`` outcome."""
         v = validate(index, item, self.fields, self.max_chars)
         if isinstance(v, Valid) and v.id in self.seen:
-            v = f"duplicate id {v.id!r} (first used by record {self.seen[v.id]})"
+            first = self.seen[v.id]
+            where = f"at {self.location(first)}" if self.locations is not None else f"by record {first}"
+            v = f"duplicate id {v.id!r} (first used {where})"
         if isinstance(v, str):
             return self.reject(index, item, v)
         self.seen[v.id] = index
