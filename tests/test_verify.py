@@ -1,5 +1,7 @@
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsdedup import dedup, minhash_signatures
 from newsdedup.matching.verify import Thresholds, containment, score_pairs
@@ -79,3 +81,30 @@ def test_numbers_agree_needs_enough_numbers_on_both_sides():
     pairs = np.array([[0, 1], [0, 2], [0, 3]])
     assert numbers_agree(values, offsets, pairs, min_overlap=0.6).tolist() == [False, True, True]
     assert number_hashes("rose 35 to 1200 in 3m").size == 2  # "3m" is no number
+
+
+def _numbers_agree_plain(values, offsets, pairs, *, min_overlap, min_numbers=3):
+    """The per-pair form the vectorised check replaces (the oracle)."""
+    ok = []
+    for a, b in pairs:
+        na, nb = values[offsets[a] : offsets[a + 1]], values[offsets[b] : offsets[b + 1]]
+        if len(na) < min_numbers or len(nb) < min_numbers:
+            ok.append(True)
+            continue
+        ok.append(len(np.intersect1d(na, nb, assume_unique=True)) >= min_overlap * min(len(na), len(nb)))
+    return np.array(ok, dtype=bool)
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(st.sets(st.integers(0, 30), max_size=12), min_size=1, max_size=12),
+    st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), max_size=40),
+    st.sampled_from([0.25, 0.5, 0.75, 1.0]),
+)
+def test_vectorised_number_check_equals_the_plain_one(docs, raw_pairs, overlap):
+    from newsdedup.matching.verify import number_table, numbers_agree
+
+    values, offsets = number_table([np.array(sorted(d), dtype=np.uint32) for d in docs])
+    pairs = np.array([(a % len(docs), b % len(docs)) for a, b in raw_pairs], dtype=np.int64).reshape(-1, 2)
+    got = numbers_agree(values, offsets, pairs, min_overlap=overlap)
+    assert np.array_equal(got, _numbers_agree_plain(values, offsets, pairs, min_overlap=overlap))

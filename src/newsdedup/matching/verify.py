@@ -111,18 +111,35 @@ def numbers_agree(
     """For each pair, False when both documents have ``min_numbers`` or more distinct numbers and
     fewer than ``min_overlap`` of the smaller set are in the other; True otherwise.
 
-    Document ``d``'s numbers are ``values[offsets[d]:offsets[d + 1]]`` (sorted, distinct).
+    Document ``d``'s numbers are ``values[offsets[d]:offsets[d + 1]]`` (sorted, distinct). Pairs
+    are judged in blocks, without a Python loop per pair: each pair's numbers are tagged with the
+    pair and sorted together, and a number both documents hold appears twice in a row.
     """
     counts = np.diff(offsets)
     ok = np.ones(len(pairs), dtype=bool)
     judge = np.flatnonzero((counts[pairs[:, 0]] >= min_numbers) & (counts[pairs[:, 1]] >= min_numbers))
-    for k in judge.tolist():
-        a, b = pairs[k]
-        na = values[offsets[a] : offsets[a + 1]]
-        nb = values[offsets[b] : offsets[b + 1]]
-        shared = len(np.intersect1d(na, nb, assume_unique=True))
-        ok[k] = shared >= min_overlap * min(len(na), len(nb))
+    for lo in range(0, len(judge), _BLOCK):
+        sel = judge[lo : lo + _BLOCK]
+        a, b = pairs[sel, 0], pairs[sel, 1]
+        keys = np.concatenate([_tagged(values, offsets, a), _tagged(values, offsets, b)])
+        keys.sort()
+        twice = keys[1:][keys[1:] == keys[:-1]] >> np.uint64(32)
+        shared = np.bincount(twice.astype(np.int64), minlength=len(sel))
+        ok[sel] = shared >= min_overlap * np.minimum(counts[a], counts[b])
     return ok
+
+
+def _tagged(values: np.ndarray, offsets: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """The numbers of ``docs[k]`` for every k, each as ``k << 32 | number`` (uint64)."""
+    lengths = offsets[docs + 1] - offsets[docs]
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.uint64)
+    ends = np.cumsum(lengths)
+    # Concatenated ranges offsets[d]..offsets[d + 1] in one arange: shift each run to its start.
+    index = np.arange(total, dtype=np.int64) + np.repeat(offsets[docs] - (ends - lengths), lengths)
+    tags = np.repeat(np.arange(len(docs), dtype=np.uint64), lengths)
+    return (tags << np.uint64(32)) | values[index].astype(np.uint64)
 
 
 #: Per-document number hashes as one array of values and the offsets of each document's run.
