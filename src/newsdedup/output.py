@@ -40,7 +40,15 @@ _TMP = ".newsdedup-"  # between the target's name and the writer's pid in a temp
 
 
 def _umask() -> int:
-    mask = os.umask(0)
+    """The process's umask, read without changing it where the system tells it (Linux)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0)  # elsewhere: set and restore (another thread could see 0 in between)
     os.umask(mask)
     return mask
 
@@ -92,9 +100,13 @@ class Staging:
         self.pending: list[tuple[str, Path]] = []
 
     def commit(self) -> None:
-        for tmp, target in self.pending:
-            os.replace(tmp, target)
-        self.pending.clear()
+        try:
+            while self.pending:
+                tmp, target = self.pending[0]
+                os.replace(tmp, target)
+                self.pending.pop(0)
+        finally:
+            self.discard()  # what a failed rename left behind
 
     def discard(self) -> None:
         for tmp, _ in self.pending:
