@@ -344,7 +344,12 @@ class NearDupIndex:
             return {}
         keys = [batch.keys[k] for k in there]
         stored = {**self._store.fetch(keys), **(overlay.fetch(keys) if overlay is not None else {})}
-        return {k: stored[batch.keys[k]].digest == int(batch.digests[k]) != 0 for k in there}
+        out = {}
+        for k in there:
+            found = stored.get(batch.keys[k])  # gone meanwhile (removed by another process): new again
+            if found is not None:
+                out[k] = found.digest == int(batch.digests[k]) != 0
+        return out
 
     def _decide(
         self,
