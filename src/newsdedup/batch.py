@@ -21,6 +21,7 @@ from .cleaning import Cleaner
 from .matching.cluster import Member, Policy, cluster_candidates, parse_date
 from .matching.lsh import band_params, candidate_pairs
 from .matching.signing import Signed, sign
+from .matching.verify import number_table
 from .outcome import Outcome
 from .records import Record, RecordChecker, Valid, check_records
 from .settings import DedupConfig, MatchSettings
@@ -152,15 +153,11 @@ class Deduplicator:
     ) -> None:
         """Band, verify and cluster the signed records; fill in their outcomes."""
         cfg = self.config
-        offsets = np.zeros(len(number_parts) + 1, dtype=np.int64)
-        np.cumsum([len(x) for x in number_parts], out=offsets[1:])
-        values = np.concatenate(number_parts) if number_parts else np.zeros(0, np.uint32)
+        numbers = number_table(number_parts)
         number_parts.clear()
         b, r = band_params(cfg.lsh_threshold, cfg.num_perm, cfg.weights)
         pairs = candidate_pairs(sig, b, r, max_bucket=cfg.max_bucket)
-        duplicates = cluster_candidates(
-            cfg.verifier, cfg.keep, sig, sizes, (values, offsets), members, pairs, digests
-        )
+        duplicates = cluster_candidates(cfg.verifier, cfg.keep, sig, sizes, numbers, members, pairs, digests)
         for local, m in enumerate(members):
             if local in duplicates:
                 c, res, cont = duplicates[local]

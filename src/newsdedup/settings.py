@@ -172,7 +172,10 @@ INDEX_SETTINGS = (
 )
 
 
-def _cleaner_kind(cleaner: Cleaner) -> str:
+def _custom_kind(cleaner: Cleaner | None) -> str | None:
+    """``module:Class`` of a cleaner that is not the plain :class:`Cleaner`, else None."""
+    if cleaner is None or type(cleaner) is Cleaner:
+        return None
     kind = type(cleaner)
     return f"{kind.__module__}:{kind.__qualname__}"
 
@@ -183,8 +186,9 @@ def index_settings(settings: MatchSettings, window: timedelta | None) -> dict[st
     out["weights"] = list(settings.weights)
     cleaner = settings.make_cleaner()
     out["disable"] = sorted(cleaner.options.disable) if cleaner is not None else []
-    if settings.clean and settings.cleaner is not None and type(settings.cleaner) is not Cleaner:
-        out["cleaner"] = _cleaner_kind(settings.cleaner)
+    kind = _custom_kind(settings.cleaner)
+    if settings.clean and kind is not None:
+        out["cleaner"] = kind
     out["window_seconds"] = None if window is None else window.total_seconds()
     return out
 
@@ -211,7 +215,7 @@ def from_index_settings(
             where, f"the index was made with the custom cleaner {kind}; open it with cleaner={kind}(...)"
         )
     if cleaner is not None and settings.clean:
-        given = _cleaner_kind(cleaner) if type(cleaner) is not Cleaner else None
+        given = _custom_kind(cleaner)
         if given != kind or cleaner.options.disable != disable:
             raise IndexFormatError(
                 where,

@@ -30,6 +30,7 @@ __all__ = [
     "bar",
     "input_reader",
     "is_url",
+    "open_index",
     "progress",
     "read_as",
     "record_fields",
@@ -112,6 +113,14 @@ def read_as(index: NearDupIndex, args: argparse.Namespace) -> NearDupIndex:
         index.config, fields=record_fields(args), on_error=args.on_error, max_chars=args.max_chars
     )
     return index
+
+
+def open_index(target: str, index_name: str) -> tuple[NearDupIndex, str | None]:
+    """The existing index ``target`` names (a Redis URL or a file) and the file to save it back
+    to (None for Redis, which is written as it goes)."""
+    if is_url(target):
+        return NearDupIndex.connect(target, name=index_name), None
+    return NearDupIndex.load(target), target
 
 
 def is_url(target: str) -> bool:

@@ -29,6 +29,7 @@ from .common import (
     bar,
     input_reader,
     is_url,
+    open_index,
     progress,
     read_as,
     say,
@@ -138,9 +139,7 @@ def _against(args: argparse.Namespace, config: DedupConfig) -> tuple[NearDupInde
         raise ValueError(
             "--against keeps the first copy seen (the indexed one); drop --keep/--source-priority"
         )
-    if is_url(target):
-        index = NearDupIndex.connect(target, name=args.index_name)
-    elif _is_corpus(target):
+    if _is_corpus(target):
         if args.update_index:
             raise ValueError("--update-index needs an index file or a Redis URL, not a JSONL corpus")
         index = NearDupIndex(config)
@@ -148,9 +147,8 @@ def _against(args: argparse.Namespace, config: DedupConfig) -> tuple[NearDupInde
         rows = number_by_line(read_records(target, fields=config.fields), locations, config.fields)
         index.add_many(bar(args, rows, "indexing"), locations=locations)
         return index, None
-    else:
-        index = NearDupIndex.load(target)
-    return read_as(index, args), None if is_url(target) else target
+    index, save = open_index(target, args.index_name)
+    return read_as(index, args), save
 
 
 def add_parser(sub: Any) -> None:

@@ -27,6 +27,7 @@ from .common import (
     bar,
     input_reader,
     is_url,
+    open_index,
     read_as,
     say,
     settings_from_args,
@@ -38,11 +39,9 @@ __all__ = ["add_parser", "cmd_index"]
 def _open_index(args: argparse.Namespace, *, create: bool) -> tuple[NearDupIndex, str | None]:
     """The index at ``args.index`` (a file or a Redis URL) and the file to save it back to."""
     target = args.index
-    file = None if is_url(target) else target
     if not create:
-        return (
-            NearDupIndex.connect(target, name=args.index_name) if file is None else NearDupIndex.load(target)
-        ), file
+        return open_index(target, args.index_name)
+    file = None if is_url(target) else target
     if file is not None and Path(file).exists() and not args.force:
         raise ValueError(f"{target} exists; use 'newsdedup index add' to add to it, or --force")
     window = None if not args.window_hours else timedelta(hours=args.window_hours)
