@@ -56,7 +56,7 @@ def test_dedup_output_contract(tmp_path):
         "containment": 1.0,
         "reason": None,
     }
-    assert rows[2]["dedup"]["cluster"] == 3  # no id: named by its line number
+    assert rows[2]["dedup"]["cluster"] == "in.jsonl:3"  # no id: named by its file and line
 
 
 def test_bad_line_stops_with_its_location(tmp_path, capsys):
@@ -212,6 +212,26 @@ def test_index_add_and_query(tmp_path):
     )
     assert main(["index", "add", str(idx), str(new), "-q", "-o", str(tmp_path / "added.jsonl")]) == 0
     assert _read(tmp_path / "added.jsonl") == _read_outcomes_of_against(tmp_path, old, new)
+
+
+def test_records_without_ids_never_collide_with_integer_ids_or_another_file(tmp_path):
+    # {"id": 2} beside id-less records was a repeated id; so was every second id-less file of an index
+    day1 = _write(
+        tmp_path / "day1.jsonl",
+        [json.dumps({"id": 2, "text": STORY}), json.dumps({"text": "A cat show drew crowds on Sunday."})],
+    )
+    day2 = [
+        "The harbour reopened after six weeks of repairs to the sea wall.",
+        "Wheat prices rose for a third day as dry weather hit the plains.",
+    ]
+    new = _write(tmp_path / "day2.jsonl", [json.dumps({"text": t}) for t in day2])
+    out = tmp_path / "out.jsonl"
+    assert main(["dedup", str(day1), "-o", str(out), "-q"]) == 0
+    assert [r["dedup"]["cluster"] for r in _read(out)] == [2, "day1.jsonl:2"]
+    idx = tmp_path / "news.idx"
+    assert main(["index", "build", str(idx), str(day1), "-q"]) == 0
+    assert main(["index", "add", str(idx), str(new), "-q", "-o", str(out)]) == 0
+    assert [r["dedup"]["cluster"] for r in _read(out)] == ["day2.jsonl:1", "day2.jsonl:2"]
 
 
 def _read_outcomes_of_against(tmp_path: Path, old: Path, new: Path) -> list[dict]:

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import newsdedup
 from newsdedup.cli import main
-from newsdedup.records import Fields, InvalidRecord, RecordChecker, Valid, line_number, validate
+from newsdedup.records import Fields, InvalidRecord, RecordChecker, Valid, line_number, location_id, validate
 
 # Our own fictional wire story and a republished copy of it.
 STORY = (
@@ -103,6 +103,12 @@ def test_checker_names_locations_and_refuses_repeated_ids():
     assert skip.check(1, "x" * 11).reason.startswith("text is 11 characters, over the limit of 10")
     assert skip.check(2, InvalidRecord("f:9", "malformed JSON")).id == 2
     assert line_number("news.parquet:row 12") == 12 and line_number("<stdin>") == 0
+
+
+def test_a_record_without_an_id_is_named_by_its_file_and_line():
+    assert location_id("data/day2.jsonl:5") == "day2.jsonl:5"
+    assert location_id("news.parquet:row 12") == "news.parquet:12"
+    assert location_id("<stdin>:3") == "<stdin>:3"
 
 
 @given(

@@ -28,7 +28,7 @@ def test_ids_of_both_kinds_and_mixed_fields_are_written(tmp_path):
     records = [
         {"id": 7, "text": STORY, "tags": "weather", "n": 1},
         {"id": "b", "text": STORY + "!", "tags": {"kind": "weather"}, "n": 2.5},
-        {"text": "A different story about the orchestra touring twelve village halls."},  # line id 3
+        {"text": "A different story about the orchestra touring twelve village halls."},  # id in.jsonl:3
         {"id": "c"},  # rejected
     ]
     table = _run(tmp_path, records)
@@ -37,7 +37,11 @@ def test_ids_of_both_kinds_and_mixed_fields_are_written(tmp_path):
     assert table.column("tags").to_pylist() == ['"weather"', '{"kind": "weather"}', None, None]
     assert table.column("n").type == pa.float64()
     dedup = table.column("dedup").to_pylist()
-    assert dedup[1]["duplicate_of"] == "7" and dedup[2]["cluster"] == "3" and dedup[3]["status"] == "rejected"
+    assert (
+        dedup[1]["duplicate_of"] == "7"
+        and dedup[2]["cluster"] == "in.jsonl:3"
+        and dedup[3]["status"] == "rejected"
+    )
 
 
 def test_the_schema_does_not_change_with_the_data(tmp_path):

@@ -13,6 +13,7 @@ the same record gets the same outcome everywhere. It must not read files (``io``
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -33,7 +34,8 @@ __all__ = [
     "is_id",
     "is_missing",
     "line_number",
-    "number_by_line",
+    "location_id",
+    "name_by_location",
     "read_problem",
     "record_id",
     "text_problem",
@@ -276,13 +278,21 @@ def line_number(location: str) -> int:
     return int(tail) if tail.isdigit() else 0
 
 
-def number_by_line(
+def location_id(location: str) -> str:
+    """The id of a record read without one: its file's name and line, ``"news.jsonl:5"``
+    (``"news.parquet:12"``, ``"<stdin>:5"``). A string, so it never meets an integer id, and
+    named by its file, so a second file's records never meet the first's."""
+    head = location.rpartition(":")[0]
+    return f"{os.path.basename(head)}:{line_number(location)}"
+
+
+def name_by_location(
     rows: Iterable[tuple[str, Mapping[str, Any] | InvalidRecord]], locations: list[str], fields: Fields
 ) -> Iterator[Mapping[str, Any] | InvalidRecord]:
     """The records of ``(location, record)`` rows, noting each location in ``locations``; a record
-    read from a file without an id is named by its line number (the CLI's ids)."""
+    read from a file without an id is named by :func:`location_id` (the CLI's ids)."""
     for location, record in rows:
         locations.append(location)
         if isinstance(record, Mapping) and record.get(fields.id) is None:
-            record = {**record, fields.id: line_number(location)}
+            record = {**record, fields.id: location_id(location)}
         yield record

@@ -134,7 +134,7 @@ def add_fields(p: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--id-field",
         default="id",
-        help="field holding the record id (default: id; records without one are named by their line number)",
+        help="field holding the record id (default: id; a record without one is named FILE:LINE)",
     )
     g.add_argument("--title-field", default="title", help="headline field, to remove a repeated headline")
     g.add_argument(

@@ -19,7 +19,7 @@ from ..index.files import locked
 from ..io import check_txt_names, json_text, output_format, read_records, write_records, written_to_folder
 from ..outcome import Outcome
 from ..output import Staging, check_outputs, open_output, together
-from ..records import number_by_line
+from ..records import name_by_location
 from ..report import cluster_rows, make_report, output_row, summary_screen
 from ..settings import DedupConfig
 from .common import (
@@ -60,7 +60,7 @@ def cmd_dedup(args: argparse.Namespace) -> int:
     ):
         # Pass 1: outcomes, from the records as a stream (only signatures stay in memory).
         locations: list[str] = []
-        keyed = number_by_line(read(), locations, config.fields)
+        keyed = name_by_location(read(), locations, config.fields)
         if args.against:
             index, save = _against(args, config)
             if args.update_index:
@@ -144,7 +144,7 @@ def _against(args: argparse.Namespace, config: DedupConfig) -> tuple[NearDupInde
             raise ValueError("--update-index needs an index file or a Redis URL, not a JSONL corpus")
         index = NearDupIndex(config)
         locations: list[str] = []
-        rows = number_by_line(read_records(target, fields=config.fields), locations, config.fields)
+        rows = name_by_location(read_records(target, fields=config.fields), locations, config.fields)
         index.add_many(bar(args, rows, "indexing"), locations=locations)
         return index, None
     index, save = open_index(target, args.index_name)

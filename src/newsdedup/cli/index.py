@@ -19,7 +19,7 @@ from ..index import NearDupIndex
 from ..index.files import locked
 from ..io import write_records
 from ..output import check_outputs
-from ..records import InvalidRecord, number_by_line
+from ..records import InvalidRecord, name_by_location
 from ..report import match_row, output_row, summarize
 from .common import (
     add_common,
@@ -79,7 +79,7 @@ def _index_run(args: argparse.Namespace, start: float) -> int:
             return 0
         locations: list[str] = []
         outcomes = index.add_many(
-            bar(args, number_by_line(read(), locations, fields), "indexing"), locations=locations
+            bar(args, name_by_location(read(), locations, fields), "indexing"), locations=locations
         )
         if save is not None:
             index.save(save)
