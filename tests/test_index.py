@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from conftest import redis_server
 from newsdedup import DedupConfig, IndexFormatError, InputError, Match, NearDupIndex, dedup, load_sample
 from newsdedup.index.files import FORMAT_VERSION, read_index_file
-from newsdedup.records import validate
+from newsdedup.records import Valid, validate
 
 SAMPLE = load_sample()
 STORY = (
@@ -91,6 +91,53 @@ def test_number_check_applies_in_streaming():
         ]
     )
     assert [o.status for o in batch] == ["kept", "kept"]
+
+
+# --- huge buckets (templated reports) -------------------------------------------------------------
+
+REPORT = (
+    "Shares of Norland Mining rose {} percent to {} crowns after first-quarter profit of {} million "
+    "crowns, the company said on Thursday in a statement. The figures are provisional and may be "
+    "revised when the final accounts are published at the end of the month, the company added."
+)
+
+
+def _reports(n: int) -> list[dict]:
+    """``n`` reports on one template (every bucket of their common words holds them all), every
+    fifth a copy of an earlier one."""
+    out = []
+    for i in range(n):
+        if i % 5 == 4:
+            out.append({"id": f"copy-{i}", "text": out[i - 3]["text"] + "\nAdvertisement"})
+        else:
+            out.append({"id": f"r{i}", "text": REPORT.format(i % 97 + 1, 100 + 3 * i, 1000 + 7 * i)})
+    return out
+
+
+def _huge_bucket_case(storage=None, name="newsdedup"):
+    docs = _reports(60)
+    index = NearDupIndex(storage=storage, name=name, max_bucket=4, chunk_size=7)
+    assert index.add_many(docs) == dedup(docs, max_bucket=4)  # copies found, reports kept
+    store = index._store
+    sig = index._sign([Valid(0, "q", REPORT.format(50, 1, 2), None, None, None)])[0].signatures
+    table, (rows,) = store.meet(sig, max_bucket=4)
+    # Each band gives its whole bucket (at most 4) or its earliest article: never all 48 reports.
+    b = len(store.band_keys(sig)[0])
+    assert 0 < len(rows) <= 4 * b
+    first = min(table.seqs[rows])
+    assert table.keys[int(rows[np.argmin(table.seqs[rows])])] == b'"r0"' and first == 0
+    index.remove("r0")
+    table, (rows,) = store.meet(sig, max_bucket=4)
+    assert b'"r0"' not in [table.keys[r] for r in rows.tolist()]
+    assert table.keys[int(rows[np.argmin(table.seqs[rows])])] == b'"r1"'  # the next earliest is the hub
+
+
+def test_a_huge_bucket_gives_its_earliest_article_in_memory():
+    _huge_bucket_case()
+
+
+def test_a_huge_bucket_gives_its_earliest_article_in_redis(redis_url, redis_name):
+    _huge_bucket_case(redis_url, redis_name)
 
 
 # --- query, remove, len ------------------------------------------------------------------------

@@ -88,3 +88,42 @@ def test_band_index_finds_what_datasketch_finds(seed, br, n, buffer):
     found = index.query(np.concatenate([sig, queries]))
     for q, got in zip(np.concatenate([sig, queries]), found, strict=True):
         assert got == set(lsh.query(LeanMinHash(seed=1, hashvalues=q, scheme="affine32")))
+
+
+@settings(max_examples=60)
+@given(
+    st.integers(0, 2**31),
+    st.sampled_from([(8, 2), (4, 3), (16, 1)]),
+    st.integers(1, 60),
+    st.integers(1, 50),
+    st.integers(0, 6),
+)
+def test_a_huge_bucket_gives_only_its_earliest_live_slot(seed, br, n, buffer, cap):
+    # As batch dedup's max_bucket: star pairs to the first member of a bucket over the cap.
+    from newsdedup.matching.lsh import BandIndex
+
+    b, r = br
+    rng = np.random.default_rng(seed)
+    sig = rng.integers(0, 2, size=(n, 16), dtype=np.uint32)  # two values: crowded buckets
+    index = BandIndex(b, r, buffer=buffer)
+    buckets: dict[tuple, list[int]] = {}  # the plain form: (band, values) -> slots in order added
+    removed = set()
+    for lo in range(0, n, 7):
+        rows = list(range(lo, min(n, lo + 7)))
+        index.add(rows, sig[rows])
+        for i in rows:
+            for band in range(b):
+                buckets.setdefault((band, tuple(sig[i, band * r : (band + 1) * r])), []).append(i)
+        for i in rows:
+            if rng.random() < 0.3:
+                index.remove(i)
+                removed.add(i)
+    queries = np.concatenate([sig, rng.integers(0, 2, size=(5, 16), dtype=np.uint32)])
+    for q, got in zip(queries, index.query(queries, max_bucket=cap), strict=True):
+        want = set()
+        for band in range(b):
+            live = [
+                s for s in buckets.get((band, tuple(q[band * r : (band + 1) * r])), []) if s not in removed
+            ]
+            want.update(live[:1] if len(live) > cap else live)
+        assert got == want

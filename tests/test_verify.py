@@ -108,3 +108,21 @@ def test_vectorised_number_check_equals_the_plain_one(docs, raw_pairs, overlap):
     pairs = np.array([(a % len(docs), b % len(docs)) for a, b in raw_pairs], dtype=np.int64).reshape(-1, 2)
     got = numbers_agree(values, offsets, pairs, min_overlap=overlap)
     assert np.array_equal(got, _numbers_agree_plain(values, offsets, pairs, min_overlap=overlap))
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(st.sets(st.integers(0, 30), max_size=12), min_size=1, max_size=12),
+    st.integers(0, 11),
+    st.lists(st.integers(0, 11), max_size=40),
+    st.sampled_from([0.25, 0.5, 0.75, 1.0]),
+)
+def test_one_against_many_number_check_equals_the_plain_one(docs, first, others, overlap):
+    # The streaming index checks one document against many: a lookup path, not the sort.
+    from newsdedup.matching.verify import number_table, numbers_agree
+
+    values, offsets = number_table([np.array(sorted(d), dtype=np.uint32) for d in docs])
+    a = first % len(docs)
+    pairs = np.array([(a, b % len(docs)) for b in others], dtype=np.int64).reshape(-1, 2)
+    got = numbers_agree(values, offsets, pairs, min_overlap=overlap)
+    assert np.array_equal(got, _numbers_agree_plain(values, offsets, pairs, min_overlap=overlap))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..matching.lsh import BandIndex, band_params
-from .store import Batch, Store, Stored
+from .store import Batch, Store, Stored, Table
 
 if TYPE_CHECKING:
     from ..settings import MatchSettings
@@ -60,12 +60,42 @@ class MemoryStore(Store):
     def contains_many(self, keys: list[bytes]) -> list[bool]:
         return [k in self._slot_of for k in keys]
 
-    def candidates(self, signatures: np.ndarray, bands: list[list[Any]] | None = None) -> list[set[bytes]]:
+    def candidates(
+        self,
+        signatures: np.ndarray,
+        bands: list[list[Any]] | None = None,
+        max_bucket: int | None = None,
+    ) -> list[set[bytes]]:
         # ``bands`` (band_keys' lists) are not reused here: the numpy keys cost less than converting.
         if not self._slot_of:
             return [set() for _ in range(len(signatures))]
         keys = self._keys
-        return [{keys[s] for s in found} for found in self.bands.query(signatures)]  # type: ignore[misc]
+        found = self.bands.query(signatures, max_bucket=max_bucket)
+        return [set(map(keys.__getitem__, slots)) for slots in found]  # type: ignore[arg-type]
+
+    def meet(
+        self,
+        signatures: np.ndarray,
+        bands: list[list[Any]] | None = None,
+        max_bucket: int | None = None,
+    ) -> tuple[Table, list[np.ndarray]]:
+        # Slots straight to columns: no key, set or Stored per candidate.
+        if not self._slot_of:
+            return Table.of([], self.num_perm), [np.zeros(0, np.int64) for _ in range(len(signatures))]
+        found = self.bands.query_slots(signatures, max_bucket=max_bucket)
+        slots = np.unique(np.concatenate(found))
+        meta = self._meta[slots]
+        listed = slots.tolist()
+        table = Table(
+            keys=[self._keys[s] for s in listed],  # type: ignore[misc]
+            seqs=meta[:, 0].astype(np.int64),
+            signatures=self._signatures[slots],
+            sizes=meta[:, 1].astype(np.int64),
+            dates=meta[:, 2].copy(),
+            digests=self._digests[slots],
+            numbers=[self._numbers[s] for s in listed],  # type: ignore[misc]
+        )
+        return table, [np.searchsorted(slots, f) for f in found]
 
     def _stored(self, key: bytes, slot: int) -> Stored:
         seq, size, date = self._meta[slot].tolist()

@@ -35,7 +35,7 @@ from ..settings import DedupConfig, from_index_settings, index_settings
 from .files import locked, read_index_file, to_batch, write_index_file
 from .memory import MemoryStore
 from .redis import RedisStore, connect_settings
-from .store import Batch, Store, Stored, id_of, key_of, timestamp
+from .store import Batch, Pool, Store, Table, id_of, key_of, timestamp
 
 __all__ = ["Match", "NearDupIndex"]
 
@@ -43,6 +43,11 @@ _log = logging.getLogger("newsdedup.index")
 
 # Sequence numbers of records kept during check_many: after everything indexed.
 _OVERLAY_SEQ = 1 << 62
+
+
+def _bucket(members: Sequence[int], cap: int | None) -> Sequence[int]:
+    """A bucket's members as candidates: a huge one gives its first only (as ``max_bucket`` says)."""
+    return members if cap is None or len(members) <= cap else members[:1]
 
 
 class NearDupIndex:
@@ -167,13 +172,13 @@ class NearDupIndex:
         if reason[0] is not None:
             raise InputError("query", reason[0])
         with self._guarded():
-            found = self._store.candidates(batch.signatures)[0]
-            data = self._store.fetch(list(found)) if found else {}
-        keys = list(found)
-        if not keys:
+            stored, (rows,) = self._store.meet(batch.signatures)
+        if not len(rows):
             return []
-        keys = [k for k in keys if k in data]
-        res, cont, ok = self._score(batch, 0, [data[k] for k in keys])
+        pool = Pool.of([stored, Table.of_batch(batch, np.zeros(1, np.int64))])
+        table = (pool.signatures, pool.sizes, pool.numbers, pool.digests)
+        res, cont, ok = self.config.verifier.among(pool.starts[-1], rows, *table)
+        keys = [stored.keys[r] for r in rows.tolist()]
         matches = [
             Match(id_of(k), float(r), float(c), bool(d))
             for k, r, c, d in zip(keys, res, cont, ok, strict=True)
@@ -250,17 +255,6 @@ class NearDupIndex:
             )
             return math.nan
         return ts
-
-    def _score(self, batch: Batch, i: int, others: Sequence[Stored]) -> tuple[np.ndarray, ...]:
-        return self.config.verifier.against(
-            batch.signatures[i],
-            batch.sizes[i],
-            batch.numbers[i],
-            np.stack([o.signature for o in others]),
-            np.array([o.size for o in others]),
-            [o.numbers for o in others],
-            np.array([batch.digests[i], *(o.digest for o in others)], dtype=np.uint64),
-        )
 
     def _run(
         self,
@@ -363,15 +357,15 @@ class NearDupIndex:
         With an ``overlay``, kept records go there instead of into the index; ``indexed`` are
         records already in the index as they are (kept again, not stored twice).
         """
-        store = self._store
+        store, cap = self._store, self.config.max_bucket
         n = len(batch.keys)
         bands = store.band_keys(batch.signatures)  # per record, one key per band: computed once
-        found = store.candidates(batch.signatures, bands)
-        data = store.fetch(sorted({k for f in found for k in f}))
-        if overlay is not None and len(overlay):
-            more = overlay.candidates(batch.signatures)
-            data.update(overlay.fetch(sorted({k for f in more for k in f})))
-            found = [a | b for a, b in zip(found, more, strict=True)]
+        stored, found = store.meet(batch.signatures, bands, cap)
+        parts = [stored]
+        if overlay is not None and len(overlay):  # its rows come after the index's
+            more, rows = overlay.meet(batch.signatures, max_bucket=cap)
+            found = [np.concatenate([a, b + len(stored.keys)]) for a, b in zip(found, rows, strict=True)]
+            parts.append(more)
         watermark = store.watermark() if overlay is None else overlay.watermark()
         if overlay is not None and math.isnan(watermark):
             watermark = store.watermark()
@@ -379,6 +373,8 @@ class NearDupIndex:
         local: dict[tuple[int, bytes], list[int]] = {}  # (band, key) -> records kept in this chunk
         # Overlay records come after everything indexed.
         seqs = store.reserve(n) if overlay is None else overlay.reserve(n) + _OVERLAY_SEQ
+        pool = Pool.of([*parts, Table.of_batch(batch, seqs)])
+        start = pool.starts[-1]  # the chunk's own rows
         kept: list[int] = []
         outcomes: list[Outcome] = []
         for i in range(n):
@@ -392,22 +388,23 @@ class NearDupIndex:
             if not math.isnan(batch.dates[i]):
                 watermark = batch.dates[i] if math.isnan(watermark) else max(watermark, batch.dates[i])
             horizon = -math.inf if window is None or math.isnan(watermark) else watermark - window
-            others = [data[k] for k in found[i] if k in data]
-            near = {j for b, key in enumerate(bands[i]) for j in local.get((b, key), ())}
-            others += [batch.stored(j, int(seqs[j])) for j in sorted(near)]
-            others = [o for o in others if not o.date < horizon]
-            best: tuple[int, float, float, bytes] | None = None
-            if others:
-                res, cont, ok = self._score(batch, i, others)
-                for o, r, c in zip(
-                    (o for o, d in zip(others, ok, strict=True) if d), res[ok], cont[ok], strict=True
-                ):
-                    if best is None or o.seq < best[0]:
-                        best = (o.seq, float(r), float(c), o.key)
-            if best is not None:
-                canon = id_of(best[3])
-                outcomes.append(Outcome(rid, "duplicate", canon, canon, best[1], best[2]))
-                continue
+            near = {j for b, key in enumerate(bands[i]) for j in _bucket(local.get((b, key), ()), cap)}
+            rows = found[i]
+            if near:
+                rows = np.concatenate([rows, start + np.fromiter(near, np.int64, len(near))])
+            rows = rows[~(pool.dates[rows] < horizon)]
+            if len(rows):
+                res, cont, ok = self.config.verifier.among(
+                    start + i, rows, pool.signatures, pool.sizes, pool.numbers, pool.digests
+                )
+                if ok.any():  # the earliest indexed match
+                    sel = np.flatnonzero(ok)
+                    hit = int(sel[np.argmin(pool.seqs[rows[sel]])])
+                    canon = id_of(pool.keys[rows[hit]])
+                    outcomes.append(
+                        Outcome(rid, "duplicate", canon, canon, float(res[hit]), float(cont[hit]))
+                    )
+                    continue
             outcomes.append(Outcome(rid, "kept", rid))
             kept.append(i)
             for b, key in enumerate(bands[i]):

@@ -77,23 +77,47 @@ end
 return n
 """
 
+# KEYS: the hubs hash, the records hash. ARGV: b, n, the largest bucket listed whole (-1: any),
+# the b table names, then per article its b bucket keys. A bucket of more members than that gives
+# its earliest indexed one (its hub: the smallest seq, found once and kept in the hubs hash; seqs
+# only grow, so a new member never comes before it, and a delete empties the hash). Each article's
+# keys come back as one string joined by newlines (a key is JSON, which never holds one): a reply
+# of millions of elements takes redis-py far longer to read than the script takes to run.
 _QUERY_LUA = """
 local b = tonumber(ARGV[1])
 local n = tonumber(ARGV[2])
-local pos = 3 + b
+local cap = tonumber(ARGV[3])
+local function hub(bucket)
+  local h = redis.call('HGET', KEYS[1], bucket)
+  if h and redis.call('SISMEMBER', bucket, h) == 1 then return h end
+  local best, best_seq = nil, nil
+  for _, key in ipairs(redis.call('SMEMBERS', bucket)) do
+    local raw = redis.call('HGET', KEYS[2], key)
+    if raw and #raw >= 8 then
+      local seq = struct.unpack('<i8', raw)
+      if best_seq == nil or seq < best_seq then best, best_seq = key, seq end
+    end
+  end
+  if best then redis.call('HSET', KEYS[1], bucket, best) end
+  return best
+end
+local pos = 4 + b
 local out = {}
 for a = 1, n do
-  local seen, found = {}, {}
+  local whole, hubs = {}, {}
   for i = 1, b do
-    for _, key in ipairs(redis.call('SMEMBERS', ARGV[2 + i] .. ARGV[pos])) do
-      if not seen[key] then
-        seen[key] = true
-        found[#found + 1] = key
-      end
+    local bucket = ARGV[3 + i] .. ARGV[pos]
+    if cap >= 0 and redis.call('SCARD', bucket) > cap then
+      local h = hub(bucket)
+      if h then hubs[#hubs + 1] = h end
+    else
+      whole[#whole + 1] = bucket
     end
     pos = pos + 1
   end
-  out[a] = found
+  local found = #whole > 0 and redis.call('SUNION', unpack(whole)) or {}
+  for _, h in ipairs(hubs) do found[#found + 1] = h end
+  out[a] = table.concat(found, '\\n')
 end
 return out
 """
@@ -188,6 +212,7 @@ class RedisStore(Store):
         self._records_key = self._name + b":records"
         self._dates_key = self._name + b":dates"
         self._digests_key = self._name + b":digests"  # beside the records: older indexes lack it
+        self._hubs_key = self._name + b":hubs"  # a cache: each huge bucket's earliest member
         self._tables = [t._name for t in self.lsh.hashtables]
         self._keys_table = self.lsh.keys._name
         self._insert_script = self._redis.register_script(_INSERT_LUA)
@@ -219,17 +244,24 @@ class RedisStore(Store):
             pipe.hexists(self._records_key, k)
         return [bool(x) for x in pipe.execute()]
 
-    def candidates(self, signatures: np.ndarray, bands: list[list[Any]] | None = None) -> list[set[bytes]]:
+    def candidates(
+        self,
+        signatures: np.ndarray,
+        bands: list[list[Any]] | None = None,
+        max_bucket: int | None = None,
+    ) -> list[set[bytes]]:
         # One script call per slice of the chunk; MinHashLSH.query makes one round trip per band.
         if bands is None:
             bands = self.band_keys(signatures)
         out: list[set[bytes]] = []
+        cap = -1 if max_bucket is None else max_bucket
         for lo in range(0, len(bands), SCRIPT_SLICE):
             part = bands[lo : lo + SCRIPT_SLICE]
             found = self._query_script(
-                args=[len(self._tables), len(part), *self._tables, *(h for row in part for h in row)]
+                keys=[self._hubs_key, self._records_key],
+                args=[len(self._tables), len(part), cap, *self._tables, *(h for row in part for h in row)],
             )
-            out.extend(set(f) for f in found)
+            out.extend(set(f.split(b"\n")) if f else set() for f in found)
         return out
 
     def fetch(self, keys: Sequence[bytes]) -> dict[bytes, Stored]:
@@ -301,6 +333,7 @@ class RedisStore(Store):
         pipe.hdel(self._records_key, *keys)
         pipe.hdel(self._digests_key, *keys)
         pipe.zrem(self._dates_key, *keys)
+        pipe.delete(self._hubs_key)  # a hub may be gone; the script finds each one again
         pipe.execute()
         return len(keys)
 

@@ -17,13 +17,15 @@ import json
 import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 import numpy as np
 
 from ..matching.cluster import parse_date
+from ..matching.verify import Numbers, number_table
 
-__all__ = ["Batch", "Store", "Stored", "id_of", "key_of", "timestamp"]
+__all__ = ["Batch", "Pool", "Store", "Stored", "Table", "id_of", "key_of", "timestamp"]
 
 
 def key_of(rid: Any) -> bytes:
@@ -74,16 +76,69 @@ class Batch:
     dates: np.ndarray  # seconds since the epoch, NaN when undated
     digests: np.ndarray  # uint64 per article (matching.signing.digest); 0 when unknown
 
-    def stored(self, i: int, seq: int) -> Stored:
-        """Article ``i`` as it would be stored with sequence number ``seq``."""
-        return Stored(
-            self.keys[i],
-            seq,
-            np.asarray(self.signatures[i], dtype=np.uint32),
-            int(self.sizes[i]),
-            np.asarray(self.numbers[i], dtype=np.uint32),
-            float(self.dates[i]),
-            int(self.digests[i]),
+
+@dataclass(frozen=True)
+class Table:
+    """Articles as columns, aligned: the form scoring reads, so that a candidate costs a few
+    array reads and no Python object (a templated report meets thousands of earlier ones)."""
+
+    keys: list[bytes]
+    seqs: np.ndarray
+    signatures: np.ndarray
+    sizes: np.ndarray
+    dates: np.ndarray
+    digests: np.ndarray
+    numbers: list[np.ndarray]
+
+    @classmethod
+    def of(cls, stored: Sequence[Stored], num_perm: int) -> Table:
+        """The table of ``stored`` articles, in their order."""
+        signatures = np.empty((len(stored), num_perm), dtype=np.uint32)
+        for row, s in enumerate(stored):
+            signatures[row] = s.signature
+        return cls(
+            keys=[s.key for s in stored],
+            seqs=np.array([s.seq for s in stored], dtype=np.int64),
+            signatures=signatures,
+            sizes=np.array([s.size for s in stored], dtype=np.int64),
+            dates=np.array([s.date for s in stored], dtype=np.float64),
+            digests=np.array([s.digest for s in stored], dtype=np.uint64),
+            numbers=[s.numbers for s in stored],
+        )
+
+    @classmethod
+    def of_batch(cls, batch: Batch, seqs: np.ndarray) -> Table:
+        """The table of a chunk's articles, as they would be stored with sequence numbers ``seqs``."""
+        return cls(batch.keys, seqs, batch.signatures, batch.sizes, batch.dates, batch.digests, batch.numbers)
+
+
+@dataclass(frozen=True)
+class Pool:
+    """What a chunk is checked against, as one table: the parts given (the index's candidates,
+    an overlay's, then the chunk itself), one after another; part ``p`` starts at ``starts[p]``."""
+
+    keys: list[bytes]
+    seqs: np.ndarray
+    signatures: np.ndarray
+    sizes: np.ndarray
+    dates: np.ndarray
+    digests: np.ndarray
+    numbers: Numbers
+    starts: tuple[int, ...]
+
+    @classmethod
+    def of(cls, parts: Sequence[Table]) -> Pool:
+        """The pool of ``parts``, in order."""
+        starts = np.cumsum([0] + [len(t.keys) for t in parts[:-1]]).tolist()
+        return cls(
+            keys=[k for t in parts for k in t.keys],
+            seqs=np.concatenate([t.seqs for t in parts]).astype(np.int64, copy=False),
+            signatures=np.concatenate([t.signatures for t in parts]).astype(np.uint32, copy=False),
+            sizes=np.concatenate([t.sizes for t in parts]).astype(np.int64, copy=False),
+            dates=np.concatenate([t.dates for t in parts]).astype(np.float64, copy=False),
+            digests=np.concatenate([t.digests for t in parts]).astype(np.uint64, copy=False),
+            numbers=number_table([x for t in parts for x in t.numbers]),
+            starts=tuple(starts),
         )
 
 
@@ -118,9 +173,33 @@ class Store(abc.ABC):
         """:meth:`contains` for each key, in one round of storage work."""
 
     @abc.abstractmethod
-    def candidates(self, signatures: np.ndarray, bands: list[list[Any]] | None = None) -> list[set[bytes]]:
+    def candidates(
+        self,
+        signatures: np.ndarray,
+        bands: list[list[Any]] | None = None,
+        max_bucket: int | None = None,
+    ) -> list[set[bytes]]:
         """For each signature, the keys of stored articles sharing a bucket with it (``bands``:
-        :meth:`band_keys` already computed for these signatures)."""
+        :meth:`band_keys` already computed for these signatures). A bucket holding more than
+        ``max_bucket`` articles gives only its earliest indexed one, as batch dedup gives star
+        pairs to a huge bucket's first member (``MatchSettings.max_bucket``)."""
+
+    def meet(
+        self,
+        signatures: np.ndarray,
+        bands: list[list[Any]] | None = None,
+        max_bucket: int | None = None,
+    ) -> tuple[Table, list[np.ndarray]]:
+        """The stored articles that :meth:`candidates` finds for the signatures, as one table,
+        and the rows of that table each signature meets."""
+        found = self.candidates(signatures, bands, max_bucket)
+        data = self.fetch(sorted(set().union(*found)))
+        row_of = {k: row for row, k in enumerate(data)}
+        rows = []
+        for f in found:  # a candidate not fetched was removed meanwhile
+            r = np.fromiter(map(row_of.get, f, repeat(-1)), np.int64, len(f))
+            rows.append(r[r >= 0])
+        return Table.of(list(data.values()), self.num_perm), rows
 
     @abc.abstractmethod
     def fetch(self, keys: Sequence[bytes]) -> dict[bytes, Stored]:

@@ -11,6 +11,7 @@ connect through the star.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -154,6 +155,46 @@ def band_keys(signatures: np.ndarray, b: int, r: int) -> np.ndarray:
         return k ^ (k >> np.uint64(27))
 
 
+def _live(old: np.ndarray, new: Sequence[int], dead: set[int], gone: np.ndarray | None) -> int:
+    """How many entries of a bucket are not removed (removed ones stay until the next merge)."""
+    n = len(old) + len(new)
+    if gone is None:
+        return n
+    return n - int(np.isin(old, gone).sum()) - sum(1 for s in new if s in dead)
+
+
+def _first_live(old: np.ndarray, new: Sequence[int], dead: set[int]) -> int | None:
+    """The first slot of a bucket (its sorted entries, then its recent ones) not removed."""
+    if not dead:
+        return int(old[0]) if len(old) else new[0]
+    for run in (old.tolist(), new):  # removed slots are few: an early hit is the rule
+        for slot in run:
+            if slot not in dead:
+                return slot
+    return None
+
+
+def _distinct(parts: list[list[np.ndarray]], top: int, dead: set[int]) -> list[np.ndarray]:
+    """Each row's slots once, removed ones left out, without a sort or a Python set: one of a
+    slot's positions in the row is stamped on it (whichever numpy writes), and only that one keeps it."""
+    stamp = np.empty(top + 1, dtype=np.int64)  # read only where this row has just written
+    gone = np.zeros(top + 1, dtype=bool)
+    if dead:
+        d = np.fromiter(dead, dtype=np.int64, count=len(dead))
+        gone[d[d <= top]] = True
+    out = []
+    for row in parts:
+        if not row:
+            out.append(np.zeros(0, np.int64))
+            continue
+        slots = row[0] if len(row) == 1 else np.concatenate(row)
+        at = np.arange(len(slots))
+        stamp[slots] = at
+        keep = (stamp[slots] == at) & ~gone[slots]
+        out.append(slots[keep])
+    return out
+
+
 class BandIndex:
     """The bucket tables of a growing, shrinking set of signatures, in sorted numpy arrays.
 
@@ -194,26 +235,44 @@ class BandIndex:
     def remove(self, slot: int) -> None:
         self._dead.add(slot)
 
-    def query(self, signatures: np.ndarray, keys: np.ndarray | None = None) -> list[set[int]]:
-        """For each signature, the live slots that share at least one band key with it."""
+    def query(
+        self, signatures: np.ndarray, keys: np.ndarray | None = None, *, max_bucket: int | None = None
+    ) -> list[set[int]]:
+        """For each signature, the live slots that share at least one band key with it (see
+        :meth:`query_slots`)."""
+        return [set(found.tolist()) for found in self.query_slots(signatures, keys, max_bucket=max_bucket)]
+
+    def query_slots(
+        self, signatures: np.ndarray, keys: np.ndarray | None = None, *, max_bucket: int | None = None
+    ) -> list[np.ndarray]:
+        """For each signature, the distinct live slots that share at least one band key with it
+        (int64, in no set order); a bucket of more than ``max_bucket`` entries gives only its
+        first live slot (the earliest added: slots grow with each add, and a bucket keeps them
+        in that order)."""
         keys = self.keys(signatures) if keys is None else keys
         flat = keys.ravel()
         lo = np.searchsorted(self._keys, flat, side="left")
         hi = np.searchsorted(self._keys, flat, side="right")
-        out: list[set[int]] = [set() for _ in range(len(keys))]
-        for j in np.flatnonzero(hi > lo).tolist():
-            out[j // self.b].update(self._slots[lo[j] : hi[j]].tolist())
-        if self._recent:
-            recent = self._recent
-            for row, found in zip(keys.tolist(), out, strict=True):
-                for k in row:
-                    hit = recent.get(k)
-                    if hit is not None:
-                        found.update(hit)
-        if self._dead:
-            for found in out:
-                found -= self._dead
-        return out
+        parts: list[list[np.ndarray]] = [[] for _ in range(len(keys))]
+        recent, dead = self._recent, self._dead
+        # Only keys found in the sorted table or among the recent entries are looked at.
+        hits = np.flatnonzero(hi > lo).tolist()
+        if recent:
+            hits = sorted(set(hits).union(j for j, k in enumerate(flat.tolist()) if k in recent))
+        top = -1
+        gone = np.fromiter(dead, dtype=np.int64, count=len(dead)) if dead else None
+        for j in hits:
+            old = self._slots[lo[j] : hi[j]]
+            new = recent.get(int(flat[j]), []) if recent else []
+            if max_bucket is not None and _live(old, new, dead, gone) > max_bucket:
+                hub = _first_live(old, new, dead)
+                found = np.zeros(0, np.int64) if hub is None else np.array([hub], dtype=np.int64)
+            else:
+                found = np.concatenate([old, np.array(new, dtype=np.int64)]) if new else old
+            if len(found):
+                parts[j // self.b].append(found)
+                top = max(top, int(found.max()))
+        return _distinct(parts, top, dead)
 
     def _merge(self) -> None:
         """Fold the recent entries into the sorted arrays, dropping removed slots (linear)."""

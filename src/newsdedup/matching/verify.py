@@ -61,7 +61,9 @@ class Thresholds:
 
 def resemblance(sig_a: np.ndarray, sig_b: np.ndarray) -> np.ndarray:
     """Share of equal slots, row by row (or of two single signatures)."""
-    return np.mean(sig_a == sig_b, axis=-1)
+    equal = np.asarray(sig_a == sig_b)
+    # An integer count, then one division: the value np.mean gives, without its float pass.
+    return equal.sum(axis=-1, dtype=np.int64) / equal.shape[-1]
 
 
 def containment(res: np.ndarray, size_a: np.ndarray, size_b: np.ndarray) -> np.ndarray:
@@ -118,6 +120,12 @@ def numbers_agree(
     counts = np.diff(offsets)
     ok = np.ones(len(pairs), dtype=bool)
     judge = np.flatnonzero((counts[pairs[:, 0]] >= min_numbers) & (counts[pairs[:, 1]] >= min_numbers))
+    if len(judge) and (pairs[judge, 0] == pairs[judge[0], 0]).all():
+        # One document against many (the streaming index's checks): look its numbers up, no sort.
+        a, b = int(pairs[judge[0], 0]), pairs[judge, 1]
+        shared = _shared_with(values[offsets[a] : offsets[a + 1]], values, offsets, b)
+        ok[judge] = shared >= min_overlap * np.minimum(counts[a], counts[b])
+        return ok
     for lo in range(0, len(judge), _BLOCK):
         sel = judge[lo : lo + _BLOCK]
         a, b = pairs[sel, 0], pairs[sel, 1]
@@ -127,6 +135,17 @@ def numbers_agree(
         shared = np.bincount(twice.astype(np.int64), minlength=len(sel))
         ok[sel] = shared >= min_overlap * np.minimum(counts[a], counts[b])
     return ok
+
+
+def _shared_with(mine: np.ndarray, values: np.ndarray, offsets: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """How many of the sorted, distinct numbers ``mine`` each of ``docs`` holds."""
+    tagged = _tagged(values, offsets, docs)
+    if not len(mine) or not len(tagged):
+        return np.zeros(len(docs), dtype=np.int64)
+    theirs = (tagged & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    at = np.minimum(np.searchsorted(mine, theirs), len(mine) - 1)
+    hit = mine[at] == theirs
+    return np.bincount((tagged[hit] >> np.uint64(32)).astype(np.int64), minlength=len(docs))
 
 
 def _tagged(values: np.ndarray, offsets: np.ndarray, docs: np.ndarray) -> np.ndarray:
@@ -219,9 +238,25 @@ class Verifier:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """One document scored against many: ``(resemblance, containment, is_duplicate)``;
         ``digests`` are the document's and then the others' (see :meth:`decide`)."""
-        res = resemblance(others, signature)
-        cont = containment(res, other_sizes, size)
-        pairs = np.stack([np.zeros(len(others), np.int64), np.arange(1, len(others) + 1)], axis=1)
-        exact = None if digests is None else (np.concatenate([[size], other_sizes]), digests)
+        signatures = np.concatenate([np.asarray(signature)[None, :], others])
+        sizes = np.concatenate([[size], other_sizes]).astype(np.int64)
         table = lambda: number_table([numbers, *other_numbers])  # noqa: E731 - made only when needed
-        return res, cont, self.decide(pairs, res, cont, table, exact)
+        return self.among(0, np.arange(1, len(others) + 1), signatures, sizes, table, digests)
+
+    def among(
+        self,
+        doc: int,
+        rows: np.ndarray,
+        signatures: np.ndarray,
+        sizes: np.ndarray,
+        numbers: Numbers | Callable[[], Numbers],
+        digests: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Document ``doc`` of a table of documents scored against its ``rows``:
+        ``(resemblance, containment, is_duplicate)``. The table is ``signatures``, set ``sizes``,
+        its :func:`number_table` and ``digests`` (see :meth:`decide`), made once for many calls."""
+        res = resemblance(signatures[rows], signatures[doc])
+        cont = containment(res, sizes[rows], sizes[doc])
+        pairs = np.stack([np.full(len(rows), doc, dtype=np.int64), rows], axis=1)
+        exact = None if digests is None else (sizes, digests)
+        return res, cont, self.decide(pairs, res, cont, numbers, exact)
