@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from . import __version__
 from .batch import Deduplicator
+from .compiled import kernels, why_not
 from .evaluate import pair_scores
 from .outcome import Outcome
 from .report import summarize
@@ -44,7 +45,8 @@ def run_demo(out: TextIO, examples: int = 3) -> dict[str, Any]:
         f"  records      {s['records']:>5}\n  kept         {s['kept']:>5}\n"
         f"  duplicates   {s['duplicates']:>5}  in {s['clusters']} clusters\n"
         f"  rejected     {s['rejected']:>5}\n"
-        f"  time         {seconds:>5.2f} s\n\n"
+        f"  time         {seconds:>5.2f} s\n"
+        f"  kernels      {kernels()}{'' if why_not() is None else f' ({why_not()})'}\n\n"
     )
     w("Against the sample's true story labels:\n")
     w(

@@ -22,6 +22,8 @@ from typing import Literal
 
 import numpy as np
 
+from .. import compiled
+
 __all__ = ["BASE", "ShingleBatch", "shingle_batch", "shingle_hash", "shingles"]
 
 Kind = Literal["word", "char"]
@@ -167,6 +169,10 @@ def shingle_batch(texts: Sequence[str], n: int = 5, kind: Kind = "word") -> Shin
         joined = [t.encode("utf-8", "surrogatepass") for t in texts]
     else:
         joined = [" ".join(t.split()).encode("utf-8", "surrogatepass") for t in texts]
+    core = compiled.CORE
+    if core is not None:
+        hashes, offsets = core.shingle_hashes(joined, n, kind == "char")
+        return ShingleBatch(np.frombuffer(hashes, dtype=np.uint32), np.frombuffer(offsets, dtype=np.int64))
     # Hash in chunks of about _CHUNK_BYTES, so the prefix-sum and power tables stay small.
     parts: list[ShingleBatch] = []
     start = size = 0

@@ -18,6 +18,7 @@ from functools import lru_cache
 import numpy as np
 from datasketch import MinHash
 
+from .. import compiled
 from .shingles import Kind, ShingleBatch, shingle_batch
 
 __all__ = ["EMPTY", "minhash_signatures", "permutations", "signatures_from_shingles"]
@@ -60,6 +61,11 @@ def signatures_from_shingles(batch: ShingleBatch, *, num_perm: int = 128, seed: 
     n_docs = len(batch.offsets) - 1
     sig = np.full((n_docs, num_perm), EMPTY, dtype=np.uint32)
     if len(batch.hashes) == 0:
+        return sig
+    core = compiled.CORE
+    if core is not None:
+        hashes = np.ascontiguousarray(batch.hashes, dtype=np.uint32)
+        core.minhash(hashes, np.ascontiguousarray(batch.offsets, dtype=np.int64), a, b, sig)
         return sig
     offsets = batch.offsets
     nonempty = np.flatnonzero(np.diff(offsets) > 0)
