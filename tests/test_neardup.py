@@ -80,10 +80,7 @@ def test_wrong_arguments_are_one_line_type_errors(bad):
         list(newsdedup.stream(bad))
 
 
-def test_frames_strings_and_none_are_refused_clearly():
-    pd = pytest.importorskip("pandas")
-    with pytest.raises(TypeError, match="dedup_frame"):
-        newsdedup.dedup(pd.DataFrame({"text": ["a b c"]}))
+def test_strings_and_none_are_refused_clearly():
     with pytest.raises(TypeError, match="sequence of texts"):
         minhash_signatures("a str")
     with pytest.raises(TypeError, match="collection of rule names"):

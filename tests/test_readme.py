@@ -36,3 +36,20 @@ def test_the_streaming_example_runs_as_written(tmp_path, monkeypatch):
     exec(compile(_block("r = newsdedup.clean("), "README.md", "exec"), scope)
     exec(compile(_block("index = NearDupIndex(threshold=0.4"), "README.md", "exec"), scope)
     assert (tmp_path / "news.idx").exists() and "w1" not in scope["index"]
+
+
+def test_the_duckdb_example_runs_as_written(tmp_path, monkeypatch):
+    pa = __import__("pytest").importorskip("pyarrow")
+    __import__("pytest").importorskip("duckdb")
+    import pyarrow.parquet as pq
+
+    import newsdedup
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "news").mkdir()
+    rows = [{"id": r["id"], "body": r["text"]} for r in newsdedup.load_sample()]
+    pq.write_table(pa.Table.from_pylist(rows[:60]), tmp_path / "news" / "part-0.parquet")
+    pq.write_table(pa.Table.from_pylist(rows[60:]), tmp_path / "news" / "part-1.parquet")
+    scope: dict = {}
+    exec(compile(_block("duckdb.sql("), "README.md", "exec"), scope)
+    assert sum(o.status == "kept" for o in scope["outcomes"]) == 34

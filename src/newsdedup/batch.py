@@ -18,12 +18,13 @@ from typing import Any
 import numpy as np
 
 from .cleaning import Cleaner
+from .frames import records_of
 from .matching.cluster import Member, Policy, cluster_candidates, parse_date
 from .matching.lsh import band_params, candidate_pairs
 from .matching.signing import Signed, sign
 from .matching.verify import number_table
 from .outcome import Outcome
-from .records import Record, RecordChecker, Valid, check_records
+from .records import Record, RecordChecker, Valid, field_names
 from .settings import DedupConfig, MatchSettings
 
 __all__ = ["DedupConfig", "Deduplicator", "dedup"]
@@ -88,8 +89,8 @@ class Deduplicator:
             locations: where each record came from ("news.jsonl:12"), for error messages;
                 without it a record is named by its position ("record 11").
         """
-        check_records(records, "Deduplicator.run()")
         cfg = self.config
+        records = records_of(records, "Deduplicator.run()", columns=field_names(cfg.fields))
         checker = RecordChecker(
             cfg.fields, max_chars=cfg.max_chars, on_error=cfg.on_error, locations=locations
         )

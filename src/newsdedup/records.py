@@ -28,8 +28,8 @@ __all__ = [
     "Record",
     "RecordChecker",
     "Valid",
-    "check_records",
     "describe",
+    "field_names",
     "fields_in",
     "is_id",
     "is_missing",
@@ -258,18 +258,9 @@ class RecordChecker:
         return v
 
 
-def check_records(records: object, what: str) -> None:
-    """TypeError, in one line, when ``records`` is not an iterable of records (one record, a
-    text, bytes or a DataFrame given where many records are wanted)."""
-    kind = type(records).__name__
-    if isinstance(records, (str, bytes, bytearray, Mapping)):
-        raise TypeError(
-            f"{what} takes an iterable of records (texts or mappings), not one {kind}; use [record]"
-        )
-    if hasattr(records, "columns") and hasattr(records, "dtypes"):
-        raise TypeError(f"{what} takes records, not a {kind}: use newsdedup.pandas.dedup_frame(df)")
-    if not hasattr(records, "__iter__"):
-        raise TypeError(f"{what} takes an iterable of records, not {kind}")
+def field_names(fields: Fields) -> list[str]:
+    """The names of the fields a run reads from each record (a table's columns to convert)."""
+    return [fields.id, fields.text, fields.title, fields.date, fields.source]
 
 
 def line_number(location: str) -> int:

@@ -28,9 +28,10 @@ import numpy as np
 
 from ..cleaning import Cleaner
 from ..errors import IndexFormatError, InputError
+from ..frames import records_of
 from ..matching.signing import sign
 from ..outcome import Match, Outcome
-from ..records import Record, RecordChecker, Valid, check_records, validate
+from ..records import Record, RecordChecker, Valid, field_names, validate
 from ..settings import DedupConfig, from_index_settings, index_settings
 from .files import locked, read_index_file, to_batch, write_index_file
 from .memory import MemoryStore
@@ -264,7 +265,7 @@ class NearDupIndex:
         overlay: MemoryStore | None,
         locations: Sequence[str] | None,
     ) -> Iterator[Outcome]:
-        check_records(records, "NearDupIndex")
+        records = records_of(records, "NearDupIndex", columns=field_names(self.config.fields))
         cfg = self.config
         chunk: list[tuple[int, Record]] = []
         if start is None:

@@ -10,8 +10,9 @@ from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from typing import Any
 
+from ..frames import records_of
 from ..outcome import Outcome
-from ..records import Record, check_records
+from ..records import Record
 from .neardup import NearDupIndex
 
 __all__ = ["stream"]
@@ -35,7 +36,7 @@ def stream(
     >>> [outcome.status for _, outcome in stream(texts)]
     ['kept', 'duplicate']
     """
-    check_records(records, "stream()")
+    records = records_of(records, "stream()")
     index = NearDupIndex(window=window, **settings)
     chunk: list[Record] = []
     for record in records:
