@@ -451,3 +451,72 @@ def test_the_summary_lists_every_rejection_reason(tmp_path, capsys):
     err = capsys.readouterr().err
     for reason in ("no text left", "missing text field", "is a int", "empty text", "malformed JSON"):
         assert reason in err
+
+
+def _sample_parts(tmp_path: Path) -> tuple[list[dict], Path]:
+    rows = load_sample()
+    whole = _write(tmp_path / "all.jsonl", [json.dumps(r) for r in rows])
+    return rows, whole
+
+
+def test_several_inputs_and_globs_are_read_as_one_stream(tmp_path):
+    rows, whole = _sample_parts(tmp_path)
+    (tmp_path / "in").mkdir()
+    _write(tmp_path / "in" / "a.jsonl", [json.dumps(r) for r in rows[:50]])
+    _write(tmp_path / "in" / "b.jsonl", [json.dumps(r) for r in rows[50:]])
+    assert main(["dedup", str(whole), "-o", str(tmp_path / "want.jsonl"), "-q"]) == 0
+    want = _read(tmp_path / "want.jsonl")
+    args = [str(tmp_path / "in" / "a.jsonl"), str(tmp_path / "in" / "b.jsonl")]
+    assert main(["dedup", *args, "-o", str(tmp_path / "two.jsonl"), "-q"]) == 0
+    assert _read(tmp_path / "two.jsonl") == want
+    assert main(["dedup", str(tmp_path / "in" / "*.jsonl"), "-o", str(tmp_path / "glob.jsonl"), "-q"]) == 0
+    assert _read(tmp_path / "glob.jsonl") == want
+
+
+def test_a_folder_of_parquet_files_is_one_dataset(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    rows, whole = _sample_parts(tmp_path)
+    data = tmp_path / "news"
+    for k, lo in enumerate(range(0, len(rows), 40)):  # partition folders, as Spark or Hive write them
+        part = data / f"day={k}"
+        part.mkdir(parents=True)
+        pq.write_table(pa.Table.from_pylist(rows[lo : lo + 40]), part / "part-0.parquet")
+    (data / "_SUCCESS").write_text("")
+    (data / ".part-0.parquet.crc").write_text("x")
+    assert main(["dedup", str(whole), "-o", str(tmp_path / "want.jsonl"), "-q"]) == 0
+    assert main(["dedup", str(data), "-o", str(tmp_path / "got.jsonl"), "-q"]) == 0
+    got, want = _read(tmp_path / "got.jsonl"), _read(tmp_path / "want.jsonl")
+    assert [r["dedup"] for r in got] == [r["dedup"] for r in want] and len(got) == 122
+
+
+def test_records_without_ids_in_a_folder_are_named_by_their_path_in_it(tmp_path):
+    data = tmp_path / "news"
+    texts = {"2026-12-01": "The harbour reopened after repairs.", "2026-12-02": "Wheat prices rose again."}
+    for day, text in texts.items():  # the same file name in two partitions
+        (data / day).mkdir(parents=True)
+        _write(data / day / "part-0.jsonl", [json.dumps({"text": text})])
+    out = tmp_path / "out.jsonl"
+    assert main(["dedup", str(data), "-o", str(out), "-q"]) == 0
+    assert [r["dedup"]["cluster"] for r in _read(out)] == [
+        "2026-12-01/part-0.jsonl:1",
+        "2026-12-02/part-0.jsonl:1",
+    ]
+
+
+def test_a_folder_that_cannot_be_read_as_one_kind_is_an_error(tmp_path, capsys):
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    _write(mixed / "a.jsonl", [json.dumps({"id": 1, "text": STORY})])
+    _write(mixed / "b.csv", ["id,text", "2,x"])
+    assert main(["dedup", str(mixed), "-o", str(tmp_path / "o.jsonl"), "-q"]) == 2
+    assert "mixes kinds of files" in capsys.readouterr().err
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    _write(parts / "part-00000", [json.dumps({"id": 1, "text": STORY})])
+    assert main(["dedup", str(parts), "-o", str(tmp_path / "o.jsonl"), "-q"]) == 2
+    assert "--format" in capsys.readouterr().err
+    assert main(["dedup", str(parts), "--format", "jsonl", "-o", str(tmp_path / "o.jsonl"), "-q"]) == 0
+    assert main(["dedup", str(tmp_path / "nothing*.jsonl"), "-o", str(tmp_path / "o.jsonl"), "-q"]) == 2
+    assert "no file matches" in capsys.readouterr().err

@@ -97,9 +97,10 @@ def read_records(
     folder, ``text`` the content (field names from ``fields``). ``name`` replaces the path in
     locations (``<stdin>`` for a spooled standard input). A compressed stream cut short or
     damaged is an :class:`~newsdedup.InputError` naming the file; a CSV field longer than
-    ``field_limit`` characters, or a quote still open at the end, one naming its line.
+    ``field_limit`` characters, or a quote still open at the end, one naming its line. A folder of
+    data files (:func:`data_files`) is read file after file, as one input.
     """
-    if format is not None:  # told: only a compression suffix is read off the name
+    if format is not None and not Path(str(path)).is_dir():  # told: only a compression suffix counts
         fmt: str = format
         compression = None if str(path) == "-" else _COMPRESSION.get(Path(path).suffix.lower())
     else:
@@ -111,8 +112,55 @@ def read_records(
     if fmt == "parquet":
         return _read_parquet(path)
     if fmt == "txt":
+        files = data_files(Path(path), format)
+        if files:
+            return _read_files(files, fields, field_limit, format)
         return _read_txt_folder(Path(path), fields or Fields())
     raise ValueError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
+
+
+def data_files(folder: Path, format: Format | None = None) -> list[Path]:
+    """The data files of a folder read as one input, sorted by path (a Parquet or JSONL dataset,
+    partition folders included); [] for a folder of ``.txt`` files, one record each.
+
+    Hidden files and names starting with ``_`` (``_SUCCESS``, ``_metadata``) are not data. With
+    ``format`` given, every other file is read in that format; without it the names say, and a
+    folder mixing formats, or data files with ``.txt`` files, is refused.
+    """
+    if not folder.is_dir() or format == "txt":
+        return []
+    found = sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts)
+    )
+    if format is not None:
+        return found
+    kinds: dict[str, list[Path]] = {}
+    for p in found:
+        try:
+            kind = "txt" if p.suffix.lower() == ".txt" else detect_format(p)[0]
+        except ValueError:
+            kind = "other"  # notes, READMEs: not read
+        kinds.setdefault(kind, []).append(p)
+    other = kinds.pop("other", [])
+    if not kinds and other:
+        raise ValueError(
+            f"{folder} holds no .txt or data files (e.g. {other[0].name}): name their format with --format"
+        )
+    if set(kinds) <= {"txt"}:
+        return []
+    if len(kinds) > 1:
+        listed = ", ".join(f"{len(v)} {k} (e.g. {v[0].name})" for k, v in sorted(kinds.items()))
+        raise ValueError(f"{folder} mixes kinds of files ({listed}); name one kind with --format")
+    return [p for ps in kinds.values() for p in ps]
+
+
+def _read_files(
+    files: list[Path], fields: Fields | None, field_limit: int, format: Format | None
+) -> Iterator[tuple[str, Mapping[str, Any] | InvalidRecord]]:
+    for file in files:
+        yield from read_records(file, format=format, fields=fields, field_limit=field_limit)
 
 
 def _read_csv(

@@ -269,21 +269,30 @@ def line_number(location: str) -> int:
     return int(tail) if tail.isdigit() else 0
 
 
-def location_id(location: str) -> str:
+def location_id(location: str, folder: str | None = None) -> str:
     """The id of a record read without one: its file's name and line, ``"news.jsonl:5"``
-    (``"news.parquet:12"``, ``"<stdin>:5"``). A string, so it never meets an integer id, and
-    named by its file, so a second file's records never meet the first's."""
+    (``"news.parquet:12"``, ``"<stdin>:5"``); for a file read from a ``folder`` input, its path
+    in the folder (``"2026-12-01/part-0.parquet:12"``). A string, so it never meets an integer
+    id, and named by its file, so a second file's records never meet the first's."""
     head = location.rpartition(":")[0]
-    return f"{os.path.basename(head)}:{line_number(location)}"
+    prefix = None if folder is None else os.path.join(folder, "")
+    name = head[len(prefix) :] if prefix and head.startswith(prefix) else os.path.basename(head)
+    return f"{name.replace(os.sep, '/')}:{line_number(location)}"
 
 
 def name_by_location(
-    rows: Iterable[tuple[str, Mapping[str, Any] | InvalidRecord]], locations: list[str], fields: Fields
+    rows: Iterable[tuple[str, Mapping[str, Any] | InvalidRecord]],
+    locations: list[str],
+    fields: Fields,
+    folders: Sequence[str] = (),
 ) -> Iterator[Mapping[str, Any] | InvalidRecord]:
     """The records of ``(location, record)`` rows, noting each location in ``locations``; a record
-    read from a file without an id is named by :func:`location_id` (the CLI's ids)."""
+    read from a file without an id is named by :func:`location_id` (the CLI's ids), relative to
+    the one of ``folders`` (inputs that are folders) it was read from."""
+    roots = [os.path.join(f, "") for f in folders]
     for location, record in rows:
         locations.append(location)
         if isinstance(record, Mapping) and record.get(fields.id) is None:
-            record = {**record, fields.id: location_id(location)}
+            root = next((r for r in roots if location.startswith(r)), None)
+            record = {**record, fields.id: location_id(location, root)}
         yield record

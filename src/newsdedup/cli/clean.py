@@ -18,7 +18,7 @@ from ..io import write_records
 from ..output import check_outputs, is_stream, open_output
 from ..records import Fields, InvalidRecord, read_problem
 from ..report import output_row
-from .common import add_common, bar, input_reader, record_fields, say
+from .common import add_common, bar, input_paths, input_reader, record_fields, say
 
 __all__ = ["add_parser", "cmd_clean"]
 
@@ -29,7 +29,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
     counts: Counter[str] = Counter()
     n = changed = 0
     report: list[str] = []
-    check_outputs({"-o": args.output}, inputs=[args.input], folders=("-o",))
+    check_outputs({"-o": args.output}, inputs=input_paths(args), folders=("-o",))
 
     def cleaned(rows: Iterable[tuple[str, Mapping[str, Any] | InvalidRecord]]) -> Iterator[dict[str, Any]]:
         nonlocal n, changed

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import glob
+import os
 import shutil
 import sys
 import tempfile
@@ -28,6 +30,9 @@ __all__ = [
     "add_dedup_settings",
     "add_fields",
     "bar",
+    "input_folders",
+    "input_name",
+    "input_paths",
     "input_reader",
     "is_url",
     "open_index",
@@ -89,13 +94,55 @@ def bar(args: argparse.Namespace, items: Iterable[Any], desc: str) -> Iterable[A
     return tqdm(items, desc=desc, unit="doc", leave=False)
 
 
+def input_paths(args: argparse.Namespace) -> list[str]:
+    """The inputs, in the order given: each argument as it is, or the paths its glob pattern
+    (``'news/*.jsonl'``, ``'**'`` included) matches, sorted. Checked once per run."""
+    cached: list[str] | None = getattr(args, "input_paths", None)
+    if cached is not None:
+        return cached
+    paths: list[str] = []
+    for given in args.input:
+        if given != "-" and not os.path.exists(given) and glob.has_magic(given):
+            hits = sorted(glob.glob(given, recursive=True))
+            if not hits:
+                raise ValueError(f"{given}: no file matches this pattern")
+            paths += hits
+        else:
+            paths.append(given)
+    if "-" in paths and len(paths) > 1:
+        raise ValueError("'-' (standard input) is read alone, not with other inputs")
+    twice = sorted({p for p in paths if paths.count(p) > 1})
+    if twice:
+        raise ValueError(f"an input is named twice: {', '.join(twice)}")
+    args.input_paths = paths
+    return paths
+
+
+def input_folders(args: argparse.Namespace) -> list[str]:
+    """The inputs that are folders (their files' records are named by their path in them)."""
+    return [p for p in input_paths(args) if os.path.isdir(p)]
+
+
+def input_name(args: argparse.Namespace) -> str | list[str]:
+    """The input as a report names it: its path, or the list of paths."""
+    paths = input_paths(args)
+    return paths[0] if len(paths) == 1 else paths
+
+
 @contextlib.contextmanager
 def input_reader(args: argparse.Namespace) -> Iterator[Callable[[], Rows]]:
-    """A function that reads the input from its start each time it is called: dedup reads twice
-    rather than hold every record in memory. Standard input is spooled to a temporary file."""
+    """A function that reads the inputs from their start each time it is called, one after the
+    other as one stream: dedup reads twice rather than hold every record in memory. Standard
+    input is spooled to a temporary file."""
     fields = record_fields(args)
-    if args.input != "-":
-        yield lambda: read_records(args.input, format=args.format, fields=fields, field_limit=args.max_chars)
+    paths = input_paths(args)
+    if paths != ["-"]:
+
+        def read() -> Rows:
+            for path in paths:
+                yield from read_records(path, format=args.format, fields=fields, field_limit=args.max_chars)
+
+        yield read
         return
     with tempfile.TemporaryDirectory() as tmp:
         spool = Path(tmp) / "stdin"
@@ -146,8 +193,10 @@ def add_fields(p: argparse.ArgumentParser) -> None:
 def add_common(p: argparse.ArgumentParser, output: str | None = "-") -> None:
     p.add_argument(
         "input",
-        help="records to read: .jsonl/.ndjson, .csv (each with .gz or .zst), .parquet, a folder of .txt "
-        "files (one record each), or '-' for JSONL on stdin",
+        nargs="+",
+        help="records to read, one input after another: .jsonl/.ndjson, .csv (each with .gz or .zst), "
+        ".parquet, a folder of data files (a Parquet or JSONL dataset, partitions included) or of .txt "
+        "files (one record each), a quoted glob ('news/*.parquet'), or '-' for JSONL on stdin",
     )
     p.add_argument(
         "-o",

@@ -27,6 +27,9 @@ from .common import (
     add_common,
     add_dedup_settings,
     bar,
+    input_folders,
+    input_name,
+    input_paths,
     input_reader,
     is_url,
     open_index,
@@ -48,7 +51,7 @@ def cmd_dedup(args: argparse.Namespace) -> int:
         raise ValueError("--update-index needs --against INDEX")
     against = [args.against] if args.against and not is_url(args.against) else []
     outputs = {"-o": args.output, "--clusters": args.clusters, "--report": args.report}
-    check_outputs(outputs, inputs=[args.input, *against], folders=("-o",))
+    check_outputs(outputs, inputs=[*input_paths(args), *against], folders=("-o",))
     index: NearDupIndex | None = None
     updates_file = bool(args.update_index and against)
     # The outputs of the run are put in place together, once all of them are complete; an index
@@ -60,7 +63,7 @@ def cmd_dedup(args: argparse.Namespace) -> int:
     ):
         # Pass 1: outcomes, from the records as a stream (only signatures stay in memory).
         locations: list[str] = []
-        keyed = name_by_location(read(), locations, config.fields)
+        keyed = name_by_location(read(), locations, config.fields, input_folders(args))
         if args.against:
             index, save = _against(args, config)
             if args.update_index:
@@ -100,7 +103,7 @@ def _write_outputs(
     if args.clusters:
         write_records(args.clusters, cluster_rows(outcomes), staging=staging)
     report = make_report(outcomes, locations, seconds)
-    report.update(input=args.input, output=args.output, written=written, against=args.against)
+    report.update(input=input_name(args), output=args.output, written=written, against=args.against)
     if args.report:
         with open_output(args.report, staging=staging) as out:
             out.write(json_text(report, indent=2) + "\n")
@@ -109,15 +112,16 @@ def _write_outputs(
 
 def _dedup_on_spark(args: argparse.Namespace, config: DedupConfig, start: float) -> int:
     unavailable = args.against or args.only_kept or args.clusters or args.report
-    if args.output == "-" or args.input == "-" or unavailable:
+    paths = input_paths(args)
+    if args.output == "-" or paths == ["-"] or len(paths) > 1 or unavailable:
         raise ValueError(
-            "--engine spark reads a file or folder and writes a folder (-o OUT); --against, "
+            "--engine spark reads one file or folder and writes a folder (-o OUT); --against, "
             "--only-kept, --clusters and --report are not available there yet"
         )
-    check_outputs({"-o": args.output}, inputs=[args.input], folders=("-o",))
+    check_outputs({"-o": args.output}, inputs=paths, folders=("-o",))
     from ..distributed.spark import run_files
 
-    counts = run_files(args.input, args.output, master=args.spark_master, config=config)
+    counts = run_files(paths[0], args.output, master=args.spark_master, config=config)
     say(
         args,
         f"newsdedup dedup (spark, {args.spark_master}): {sum(counts.values()):,} records in "

@@ -25,6 +25,8 @@ from .common import (
     add_common,
     add_dedup_settings,
     bar,
+    input_folders,
+    input_paths,
     input_reader,
     is_url,
     open_index,
@@ -56,7 +58,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         print(json.dumps(index.stats(), indent=2, ensure_ascii=False))
         return 0
     check_outputs(
-        {"-o": args.output, "INDEX": None if is_url(args.index) else args.index}, inputs=[args.input]
+        {"-o": args.output, "INDEX": None if is_url(args.index) else args.index}, inputs=input_paths(args)
     )
     writes = args.action in ("add", "build") and not is_url(args.index)
     with locked(args.index) if writes else contextlib.nullcontext():
@@ -79,7 +81,8 @@ def _index_run(args: argparse.Namespace, start: float) -> int:
             return 0
         locations: list[str] = []
         outcomes = index.add_many(
-            bar(args, name_by_location(read(), locations, fields), "indexing"), locations=locations
+            bar(args, name_by_location(read(), locations, fields, input_folders(args)), "indexing"),
+            locations=locations,
         )
         if save is not None:
             index.save(save)
