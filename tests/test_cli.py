@@ -520,3 +520,31 @@ def test_a_folder_that_cannot_be_read_as_one_kind_is_an_error(tmp_path, capsys):
     assert main(["dedup", str(parts), "--format", "jsonl", "-o", str(tmp_path / "o.jsonl"), "-q"]) == 0
     assert main(["dedup", str(tmp_path / "nothing*.jsonl"), "-o", str(tmp_path / "o.jsonl"), "-q"]) == 2
     assert "no file matches" in capsys.readouterr().err
+
+
+def test_a_report_says_how_to_make_the_run_again(tmp_path):
+    import hashlib
+
+    import newsdedup
+
+    src = _write(tmp_path / "in.jsonl", [json.dumps(r) for r in _sample_rows()])
+    reports = []
+    for k in range(2):
+        report = tmp_path / f"r{k}.json"
+        args = ["dedup", str(src), "-o", str(tmp_path / "o.jsonl"), "-q", "--keep", "longest", "--report"]
+        assert main([*args, str(report), "--threshold", "0.5"]) == 0
+        reports.append(json.loads(report.read_text()))
+    r = reports[0]
+    assert r["newsdedup"] == newsdedup.__version__ and r["kernels"] in ("compiled", "numpy")
+    assert r["input_digest"] == "sha256:" + hashlib.sha256(b"in.jsonl\0" + src.read_bytes()).hexdigest()
+    assert r["settings"]["threshold"] == 0.5 and r["settings"]["keep"] == "longest"
+    assert r["settings"]["fields"]["text"] == "text"
+    biggest = r["largest_clusters"][0]
+    groups = _read(tmp_path / "o.jsonl")
+    assert biggest["size"] == max(Counter(g["dedup"]["cluster"] for g in groups).values())
+    assert len(r["largest_clusters"]) == min(10, r["clusters"])
+    # the same run again: the same report, but for its time
+    timing = ("seconds", "docs_per_second", "started_at")
+    assert {k: v for k, v in r.items() if k not in timing} == {
+        k: v for k, v in reports[1].items() if k not in timing
+    }

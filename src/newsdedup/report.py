@@ -65,13 +65,22 @@ def cluster_rows(outcomes: Sequence[Outcome]) -> Iterator[dict[str, Any]]:
         yield {"cluster": cid, "size": len(dups), "members": scored(dups), "canonical_in_index": True}
 
 
+#: Clusters a report lists by id, largest first.
+LARGEST_LISTED = 10
+
+
 def make_report(outcomes: Sequence[Outcome], locations: Sequence[str], seconds: float) -> dict[str, Any]:
-    """The ``--report`` summary: counts, duplicate rate, cluster sizes, every rejected record."""
+    """The ``--report`` summary: counts, duplicate rate, cluster sizes and the largest clusters,
+    every rejected record, time. What makes the run reproducible (version, settings, input
+    digest, start time) is added by the caller, who knows them."""
     s = summarize(outcomes)
-    sizes = Counter(Counter(o.cluster for o in outcomes if o.status == "duplicate").values())
+    members = Counter(o.cluster for o in outcomes if o.status == "duplicate")
+    sizes = Counter(members.values())
     compared = s["kept"] + s["duplicates"]
+    largest = sorted(members.items(), key=lambda kv: (-kv[1], str(kv[0])))[:LARGEST_LISTED]
     return {
         **s,
+        "largest_clusters": [{"cluster": c, "size": n + 1} for c, n in largest],
         "duplicate_rate": round(s["duplicates"] / compared, 6) if compared else 0.0,
         "cluster_sizes": {str(k + 1): v for k, v in sorted(sizes.items())},
         "rejected_records": [

@@ -16,7 +16,7 @@ anything.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 from datetime import timedelta
 from typing import Any
 
@@ -37,6 +37,7 @@ __all__ = [
     "MatchSettings",
     "from_index_settings",
     "index_settings",
+    "settings_record",
 ]
 
 
@@ -178,6 +179,26 @@ def _custom_kind(cleaner: Cleaner | None) -> str | None:
         return None
     kind = type(cleaner)
     return f"{kind.__module__}:{kind.__qualname__}"
+
+
+def settings_record(config: MatchSettings) -> dict[str, Any]:
+    """Every setting of ``config`` as JSON values, for a report to say how a run was made (a
+    callable ``keep`` or a custom cleaner by its ``module:name``)."""
+    out: dict[str, Any] = {}
+    for f in fields(config):
+        value = getattr(config, f.name)
+        if f.name == "cleaner":
+            value = _custom_kind(value)
+        elif isinstance(value, Fields):
+            value = asdict(value)
+        elif isinstance(value, (frozenset, set)):
+            value = sorted(value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        elif callable(value):
+            value = f"{getattr(value, '__module__', '?')}:{getattr(value, '__qualname__', repr(value))}"
+        out[f.name] = value
+    return out
 
 
 def index_settings(settings: MatchSettings, window: timedelta | None) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import glob
+import hashlib
 import os
 import shutil
 import sys
@@ -30,6 +31,7 @@ __all__ = [
     "add_dedup_settings",
     "add_fields",
     "bar",
+    "input_digest",
     "input_folders",
     "input_name",
     "input_paths",
@@ -121,6 +123,24 @@ def input_paths(args: argparse.Namespace) -> list[str]:
 def input_folders(args: argparse.Namespace) -> list[str]:
     """The inputs that are folders (their files' records are named by their path in them)."""
     return [p for p in input_paths(args) if os.path.isdir(p)]
+
+
+def input_digest(args: argparse.Namespace) -> str | None:
+    """``sha256:...`` of the inputs' bytes (a folder's files with their paths in it, in order),
+    so a report says which data it was made from; None for standard input."""
+    paths = input_paths(args)
+    if paths == ["-"]:
+        return None
+    h = hashlib.sha256()
+    for path in paths:
+        root = Path(path)
+        files = sorted(f for f in root.rglob("*") if f.is_file()) if root.is_dir() else [root]
+        for file in files:
+            h.update(str(file.relative_to(root) if root.is_dir() else file.name).encode() + b"\0")
+            with file.open("rb") as stream:
+                while block := stream.read(1 << 20):
+                    h.update(block)
+    return f"sha256:{h.hexdigest()}"
 
 
 def input_name(args: argparse.Namespace) -> str | list[str]:

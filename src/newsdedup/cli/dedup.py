@@ -11,9 +11,12 @@ import argparse
 import contextlib
 import time
 from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from .. import __version__
 from ..batch import Deduplicator
+from ..compiled import kernels
 from ..index import NearDupIndex
 from ..index.files import locked
 from ..io import check_txt_names, json_text, output_format, read_records, write_records, written_to_folder
@@ -21,12 +24,13 @@ from ..outcome import Outcome
 from ..output import Staging, check_outputs, open_output, together
 from ..records import name_by_location
 from ..report import cluster_rows, make_report, output_row, summary_screen
-from ..settings import DedupConfig
+from ..settings import DedupConfig, settings_record
 from .common import (
     Rows,
     add_common,
     add_dedup_settings,
     bar,
+    input_digest,
     input_folders,
     input_name,
     input_paths,
@@ -104,6 +108,15 @@ def _write_outputs(
         write_records(args.clusters, cluster_rows(outcomes), staging=staging)
     report = make_report(outcomes, locations, seconds)
     report.update(input=input_name(args), output=args.output, written=written, against=args.against)
+    if args.report:  # what reproduces the run
+        started = datetime.now(timezone.utc) - timedelta(seconds=seconds)
+        report.update(
+            newsdedup=__version__,
+            kernels=kernels(),
+            started_at=started.isoformat(timespec="seconds"),
+            input_digest=input_digest(args),
+            settings=settings_record(config),
+        )
     if args.report:
         with open_output(args.report, staging=staging) as out:
             out.write(json_text(report, indent=2) + "\n")
