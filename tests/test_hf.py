@@ -35,3 +35,14 @@ def test_dedup_without_id_uses_row_numbers():
     out = newsdedup.hf.dedup(ds)
     assert list(out["dedup_status"]) == ["kept", "rejected", "duplicate"]
     assert list(out["dedup_duplicate_of"]) == [None, None, 0]
+
+
+def test_outcome_columns_have_fixed_types():
+    import datasets
+
+    ds = newsdedup.hf.dedup(datasets.Dataset.from_list(newsdedup.load_sample()), id="id")
+    f = ds.features
+    assert f["dedup_reason"] == datasets.Value("string")  # no rejects: still a string column
+    assert f["dedup_resemblance"] == datasets.Value("float64") and f["dedup_cluster"] == f["id"]
+    rows = datasets.Dataset.from_dict({"text": ["Storm hits the coast on Monday."]})
+    assert newsdedup.hf.dedup(rows).features["dedup_cluster"] == datasets.Value("int64")

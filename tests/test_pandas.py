@@ -46,3 +46,12 @@ def test_clean_series_keeps_index_name_and_missing_values():
     assert out.index.tolist() == [10, 11, 12] and out.name == "body"
     assert out[10] == "It's raining." and pd.isna(out[11]) and out[12] == "Rain."
     assert ndp.clean_series(s, fingerprint=True)[10] == "its raining"
+
+
+def test_outcome_columns_are_typed():
+    df = ndp.dedup_frame(pd.DataFrame(SAMPLE).set_index("id"))
+    assert df.dedup_resemblance.dtype == "float64" and df.dedup_containment.dtype == "float64"
+    assert df.dedup_resemblance.describe()["max"] == 1.0  # statistics, not counts
+    assert list(df.dedup_status.cat.categories) == ["kept", "duplicate", "rejected"]
+    assert df.dedup_status.value_counts()["kept"] == 34
+    assert df.dedup_reason.isna().all() and df.dedup_reason.iloc[0] is None

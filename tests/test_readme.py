@@ -53,3 +53,10 @@ def test_the_duckdb_example_runs_as_written(tmp_path, monkeypatch):
     scope: dict = {}
     exec(compile(_block("duckdb.sql("), "README.md", "exec"), scope)
     assert sum(o.status == "kept" for o in scope["outcomes"]) == 34
+
+
+def test_the_explain_example_runs_as_written(capsys):
+    scope: dict = {}
+    exec(compile(_block("r = newsdedup.clean("), "README.md", "exec"), scope)
+    exec(compile(_block("newsdedup.explain("), "README.md", "exec"), scope)
+    assert scope["e"].duplicate and "True resemblance" in capsys.readouterr().out.splitlines()

@@ -12,6 +12,7 @@ __version__ = "0.1.0"
 from .batch import Deduplicator, dedup
 from .cleaning import Cleaner, CleanOptions, CleanResult, Edit, WireMeta, apply_edits, clean, map_offset
 from .errors import IndexFormatError, InputError, MissingExtra, NewsdedupError
+from .explanation import Explanation, explain
 from .index import Match, NearDupIndex, stream
 from .matching import (
     Member,
@@ -35,6 +36,7 @@ __all__ = [
     "DedupConfig",
     "Deduplicator",
     "Edit",
+    "Explanation",
     "Fields",
     "IndexFormatError",
     "InputError",
@@ -55,6 +57,7 @@ __all__ = [
     "candidate_pairs",
     "clean",
     "dedup",
+    "explain",
     "load_sample",
     "map_offset",
     "minhash_signatures",

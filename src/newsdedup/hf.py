@@ -93,7 +93,12 @@ def dedup(
 
     config = DedupConfig(fields=fields, **{"on_error": "skip", **settings})
     outcomes = Deduplicator(config).run(records())
+    # Typed columns, whatever the values (a run without rejects would make dedup_reason null-typed).
+    value = require("datasets", extra="datasets", purpose="newsdedup.hf").Value
+    id_type = ds.features[id] if id is not None else value("int64")
+    types = {"dedup_resemblance": value("float64"), "dedup_containment": value("float64")}
+    types.update(dedup_cluster=id_type, dedup_duplicate_of=id_type)
     out = ds
     for name, values in outcome_columns(outcomes).items():
-        out = out.add_column(name, values)
+        out = out.add_column(name, values, feature=types.get(name, value("string")))
     return out

@@ -8,13 +8,14 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
 from .batch import Deduplicator
 from .cleaning import Cleaner
 from .errors import require
-from .outcome import OUTCOME_COLUMNS, outcome_columns
+from .outcome import OUTCOME_COLUMNS, Status, outcome_columns
 from .records import fields_in, is_missing
 from .settings import DedupConfig
 
@@ -92,6 +93,12 @@ def dedup_frame(
     outcomes = Deduplicator(config).run(records())
     out = df.copy()
     for name, values in outcome_columns(outcomes).items():
-        # object columns keep None as None (pandas would make string columns' None NaN)
-        out[name] = pd.Series(values, index=df.index, dtype=object)
+        if name in ("dedup_resemblance", "dedup_containment"):  # numbers: describe() gives statistics
+            out[name] = pd.Series(
+                [math.nan if v is None else v for v in values], index=df.index, dtype="float64"
+            )
+        elif name == "dedup_status":
+            out[name] = pd.Series(values, index=df.index, dtype=pd.CategoricalDtype(get_args(Status)))
+        else:  # ids of any kind and reasons: object columns keep None as None (not NaN)
+            out[name] = pd.Series(values, index=df.index, dtype=object)
     return out

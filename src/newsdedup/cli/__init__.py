@@ -1,4 +1,4 @@
-"""The ``newsdedup`` command: ``demo``, ``clean``, ``dedup``, ``index`` and ``rules``.
+"""The ``newsdedup`` command: ``demo``, ``clean``, ``dedup``, ``index``, ``explain`` and ``rules``.
 
 Owns: the parser and how errors reach the shell (one line on stderr, exit 2; a missing extra
 names its pip command). Each command lives in its own module (``clean``, ``dedup``, ``index``);
@@ -16,7 +16,7 @@ from .. import __version__
 from ..cleaning import FIXES as CLEAN_FIXES
 from ..cleaning import boilerplate
 from ..errors import InputError, MissingExtra
-from . import clean, dedup, index
+from . import clean, dedup, explain, index
 from .common import settings_from_args
 
 __all__ = ["EXIT_INPUT", "build_parser", "main", "settings_from_args"]
@@ -65,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_parser(sub)
     dedup.add_parser(sub)
     index.add_parser(sub)
+    explain.add_parser(sub)
     p = sub.add_parser(
         "rules",
         help="list the cleaning rules, in the order they run",
