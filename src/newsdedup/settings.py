@@ -53,7 +53,8 @@ class MatchSettings:
             both thresholds, so that truncated copies are proposed).
         num_perm: MinHash permutations (signature slots).
         ngram: words (or characters) per shingle.
-        shingle: ``"word"`` or ``"char"`` shingles.
+        shingle: ``"word"`` or ``"char"`` shingles, or ``"auto"`` (the default): characters for
+            a text in a script written without spaces (Chinese, Japanese, Thai, ...), else words.
         seed: the MinHash seed (datasketch's meaning).
         weights: datasketch's false-positive / false-negative weights for choosing the bands.
         max_bucket: an LSH bucket holding more documents than this gives star pairs to its first
@@ -79,7 +80,7 @@ class MatchSettings:
     lsh_threshold: float = 0.2
     num_perm: int = 128
     ngram: int = 5
-    shingle: Kind = "word"
+    shingle: Kind = "auto"
     seed: int = 1
     weights: tuple[float, float] = (0.5, 0.5)
     max_bucket: int | None = 1000

@@ -274,7 +274,10 @@ def add_dedup_settings(p: argparse.ArgumentParser) -> None:
         "--ngram", type=int, default=d.ngram, help=f"words (or characters) per shingle (default {d.ngram})"
     )
     p.add_argument(
-        "--shingle", choices=("word", "char"), default=d.shingle, help="shingle unit (default word)"
+        "--shingle",
+        choices=("auto", "word", "char"),
+        default=d.shingle,
+        help="shingle unit (default auto: characters for Chinese, Japanese, Thai, ...; words otherwise)",
     )
     p.add_argument(
         "--num-perm", type=int, default=d.num_perm, help=f"MinHash permutations (default {d.num_perm})"

@@ -15,6 +15,7 @@ give datasketch (``MinHash(hashfunc=shingle_hash)``) exactly our shingle hashes.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,9 +25,33 @@ import numpy as np
 
 from .. import compiled
 
-__all__ = ["BASE", "ShingleBatch", "shingle_batch", "shingle_hash", "shingles"]
+__all__ = ["BASE", "ShingleBatch", "shingle_batch", "shingle_hash", "shingles", "unit_for"]
 
-Kind = Literal["word", "char"]
+Kind = Literal["word", "char", "auto"]
+
+# Scripts written without spaces between words: Thai, Lao, Myanmar, Khmer, kana, CJK ideographs.
+_UNSPACED = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uf900-\ufaff\U00020000-\U0002fa1f]"
+)
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def unit_for(text: str) -> Literal["word", "char"]:
+    """The shingle unit ``kind="auto"`` gives a text: characters when at least half of its
+    letters are of a script written without spaces between words (Chinese, Japanese, Thai,
+    Khmer, ...), where a "word" would be a whole clause; words otherwise.
+
+    >>> unit_for("Storm hits the coast"), unit_for("暴风雨袭击北部沿海地区")
+    ('word', 'char')
+    """
+    if text.isascii():
+        return "word"
+    unspaced = len(_UNSPACED.findall(text))
+    if not unspaced:
+        return "word"
+    return "char" if 2 * unspaced >= len(_LETTER.findall(text)) else "word"
+
 
 #: Base of the polynomial hash (odd, so it is invertible modulo 2^64).
 BASE = 0x100000001B3
@@ -69,11 +94,13 @@ def shingles(text: str, n: int = 5, kind: Kind = "word") -> list[bytes]:
     Args:
         text: the text, as given (no cleaning).
         n: words (or characters) per shingle.
-        kind: ``"word"`` or ``"char"``.
+        kind: ``"word"``, ``"char"``, or ``"auto"`` (:func:`unit_for` the text).
 
     >>> shingles("a b  c", n=2)
     [b'a b', b'b c']
     """
+    if kind == "auto":
+        kind = unit_for(text)
     words = text.split()
     if not words:
         return []
@@ -162,8 +189,31 @@ def shingle_batch(texts: Sequence[str], n: int = 5, kind: Kind = "word") -> Shin
     """
     if n < 1:
         raise ValueError(f"shingle size n must be >= 1, got {n}")
-    if kind not in ("word", "char"):
-        raise ValueError(f"shingle kind must be 'word' or 'char', got {kind!r}")
+    if kind not in ("word", "char", "auto"):
+        raise ValueError(f"shingle kind must be 'word', 'char' or 'auto', got {kind!r}")
+    if kind != "auto":
+        return _batch_of(texts, n, kind)
+    units = [unit_for(t) for t in texts]
+    if all(u == "word" for u in units) or all(u == "char" for u in units):
+        return _batch_of(texts, n, units[0] if units else "word")
+    # Both kinds: each shingled apart, then the documents put back in their order.
+    parts = {u: [k for k, v in enumerate(units) if v == u] for u in ("word", "char")}
+    done = {u: _batch_of([texts[k] for k in ks], n, u) for u, ks in parts.items()}  # type: ignore[arg-type]
+    counts = np.zeros(len(texts), dtype=np.int64)
+    for u, ks in parts.items():
+        counts[ks] = np.diff(done[u].offsets)
+    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    hashes = np.empty(int(offsets[-1]), dtype=np.uint32)
+    for u, ks in parts.items():
+        b = done[u]
+        for j, k in enumerate(ks):
+            hashes[offsets[k] : offsets[k + 1]] = b.hashes[b.offsets[j] : b.offsets[j + 1]]
+    return ShingleBatch(hashes, offsets)
+
+
+def _batch_of(texts: Sequence[str], n: int, kind: Kind) -> ShingleBatch:
+    """:func:`shingle_batch` of texts that all take one unit, ``"word"`` or ``"char"``."""
     if kind == "word":
         # Words are found in the raw bytes (no per-text split and join): see _hash_words.
         joined = [t.encode("utf-8", "surrogatepass") for t in texts]
