@@ -101,6 +101,23 @@ def _flush(url: str) -> None:
     redis.Redis(**redis_connection_kwargs(url)).flushdb()
 
 
+def copies_table(counts: list[int]) -> None:
+    """Exact copies of one report: every pair is in every band (up to max_bucket, a clique)."""
+    text = TEMPLATES[0].format(*range(1, TEMPLATES[0].count("{}") + 1)) + ABOUT
+    print("\n| exact copies of one text | batch s | stream s | duplicates found |")
+    print("|---:|---:|---:|---:|")
+    for n in counts:
+        docs = [{"id": i, "text": text} for i in range(n)]
+        t = time.perf_counter()
+        batch = newsdedup.dedup(docs)
+        t_batch = time.perf_counter() - t
+        t = time.perf_counter()
+        newsdedup.NearDupIndex().add_many(docs)
+        t_stream = time.perf_counter() - t
+        found = sum(o.status == "duplicate" for o in batch)
+        print(f"| {n:,} | {t_batch:.2f} | {t_stream:.2f} | {found:,} |", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[500, 2000, 8000])
@@ -109,12 +126,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--chunk-size", type=int, default=500, help="records per add_many chunk (checked against the store)"
     )
+    ap.add_argument("--copies", type=int, nargs="*", default=[700, 1000, 1001, 5000])
     args = ap.parse_args(argv)
     print("| run | reports | seconds | vs batch | copies found | outcomes as batch |")
     print("|---|---:|---:|---:|---:|---:|")
     for n in args.sizes:
         for name, size, secs, ratio, found, same in run(n, args.seed, args.redis, args.chunk_size):
             print(f"| {name} | {size:,} | {secs:.2f} | {ratio:.2f}x | {found} | {same} |", flush=True)
+    copies_table(args.copies)
     return 0
 
 

@@ -127,3 +127,20 @@ def test_a_huge_bucket_gives_only_its_earliest_live_slot(seed, br, n, buffer, ca
             ]
             want.update(live[:1] if len(live) > cap else live)
         assert got == want
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(0, 2**31),
+    st.integers(1, 50),
+    st.sampled_from([None, 1, 2, 3, 5, 1000]),
+    st.sampled_from([(4, 2), (2, 4), (8, 1)]),
+)
+def test_exact_copies_banded_once_give_the_pairs_of_every_row(seed, n, max_bucket, br):
+    # Identical signatures meet in every band; they are banded once, as one weighted row.
+    b, r = br
+    rng = np.random.default_rng(seed)
+    base = rng.integers(0, 3, size=(max(1, n // 3), 8), dtype=np.uint32)
+    sig = base[rng.integers(0, len(base), size=n)]  # many rows copies of a few
+    grouped = candidate_pairs(sig, b, r, max_bucket=max_bucket)
+    assert np.array_equal(grouped, candidate_pairs(sig, b, r, max_bucket=max_bucket, group_copies=False))

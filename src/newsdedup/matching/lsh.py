@@ -106,16 +106,22 @@ def _unique(keys: np.ndarray) -> np.ndarray:
     return keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
 
 
-def candidate_pairs(signatures: np.ndarray, b: int, r: int, *, max_bucket: int | None = 1000) -> np.ndarray:
+def candidate_pairs(
+    signatures: np.ndarray, b: int, r: int, *, max_bucket: int | None = 1000, group_copies: bool = True
+) -> np.ndarray:
     """Unique candidate pairs ``(i, j)``, ``i < j``, sorted, as an ``(k, 2)`` int64 array.
 
     Pairs are kept as one int64 key each (``i * n + j``) and merged band by band, so memory
-    follows the number of distinct candidates, not candidates times bands.
+    follows the number of distinct candidates, not candidates times bands. Rows with identical
+    signatures (exact copies) meet in every band: they are banded once, as one row that counts
+    for all of them, and their pairs made once (``group_copies=False`` bands every row; the
+    pairs are the same).
 
     Args:
         signatures: ``(n, num_perm)`` uint32 signatures.
         b: bands; r: rows (slots) per band (:func:`band_params`).
         max_bucket: a bucket with more documents gives star pairs to its first member; None: every pair.
+        group_copies: band identical signatures once (the same pairs, made faster).
 
     >>> sig = np.array([[1, 2, 3, 4], [1, 2, 9, 9], [5, 6, 7, 8]], dtype=np.uint32)
     >>> candidate_pairs(sig, b=2, r=2).tolist()
@@ -124,15 +130,117 @@ def candidate_pairs(signatures: np.ndarray, b: int, r: int, *, max_bucket: int |
     if b * r > signatures.shape[1]:
         raise ValueError(f"b * r = {b * r} exceeds the signature length {signatures.shape[1]}")
     n = np.int64(len(signatures))
+    copies = _copies(signatures) if group_copies else None
     keys = np.zeros(0, dtype=np.int64)
     pending: list[np.ndarray] = []
+    inner = np.zeros(0 if copies is None else len(copies.reps), dtype=bool)
     for i in range(b):
-        pairs = _pairs_in_runs(row_keys(signatures[:, i * r : (i + 1) * r]), max_bucket)
+        band = signatures[:, i * r : (i + 1) * r]
+        if copies is None:
+            pairs = _pairs_in_runs(row_keys(band), max_bucket)
+        else:
+            pairs, wanted = copies.pairs(row_keys(band[copies.reps]), max_bucket)
+            inner |= wanted
         pending.append(_unique(pairs[:, 0] * n + pairs[:, 1]))
         if len(pending) == 4 or i == b - 1:
             keys = _unique(np.concatenate([keys, *pending]))
             pending = []
+    if copies is not None and inner.any():
+        within = copies.within(np.flatnonzero(inner))
+        keys = _unique(np.concatenate([keys, within[:, 0] * n + within[:, 1]]))
     return np.stack([keys // n, keys % n], axis=1) if len(keys) else np.zeros((0, 2), dtype=np.int64)
+
+
+class _Copies:
+    """Rows with identical signatures as groups: ``reps`` (each group's smallest row, sorted;
+    a row without a copy is its own group), and each group's rows (``members``, CSR)."""
+
+    def __init__(self, reps: np.ndarray, starts: np.ndarray, members: np.ndarray) -> None:
+        self.reps, self.starts, self.members = reps, starts, members
+        self.sizes = np.diff(starts)
+
+    def pairs(self, key: np.ndarray, max_bucket: int | None) -> tuple[np.ndarray, np.ndarray]:
+        """A band's pairs of rows, from the representatives' band keys, as ``_pairs_in_runs``
+        gives them for every row; and which groups need their inner pairs (those in a bucket of
+        ``max_bucket`` rows or fewer, which pairs all its rows)."""
+        order = np.argsort(key, kind="stable")
+        srt = key[order]
+        start = np.ones(len(srt), dtype=bool)
+        start[1:] = srt[1:] != srt[:-1]
+        run = np.cumsum(start) - 1
+        weight = np.bincount(run, weights=self.sizes[order]).astype(np.int64)[run]
+        wanted = np.zeros(len(self.reps), dtype=bool)
+        out = []
+        huge = weight > max_bucket if max_bucket is not None else np.zeros(len(order), dtype=bool)
+        if huge.any():  # star pairs from the bucket's smallest row to every other row of it
+            h_order, h_run = order[huge], run[huge]
+            first = np.ones(len(h_run), dtype=bool)
+            first[1:] = h_run[1:] != h_run[:-1]
+            bounds = np.flatnonzero(first)
+            hub = np.repeat(np.minimum.reduceat(h_order, bounds), np.diff(np.append(bounds, len(h_order))))
+            star = self._expand(self.reps[hub], h_order)
+            out.append(star[star[:, 0] != star[:, 1]])
+        small = ~huge & (weight > 1)
+        wanted[order[small]] = True
+        reps = _pairs_in_runs(key[order[small]], None)  # pairs of positions into order[small]
+        if len(reps):
+            g = order[small][reps]
+            out.append(self._cross(g[:, 0], g[:, 1]))
+        pairs = np.concatenate(out) if out else np.zeros((0, 2), dtype=np.int64)
+        return np.sort(pairs.astype(np.int64), axis=1), wanted & (self.sizes > 1)
+
+    def _expand(self, rows: np.ndarray, groups: np.ndarray) -> np.ndarray:
+        """``(row, m)`` for each given row and every member ``m`` of its paired group."""
+        counts = self.sizes[groups]
+        which = np.repeat(np.arange(len(groups)), counts)
+        at = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        return np.stack([rows[which], self.members[self.starts[groups[which]] + at]], axis=1)
+
+    def _cross(self, ga: np.ndarray, gb: np.ndarray) -> np.ndarray:
+        """Every row of group ``ga[k]`` paired with every row of group ``gb[k]``."""
+        left = self._expand(np.arange(len(ga)), ga)  # (pair k, a row of ga[k])
+        per = self.sizes[gb][left[:, 0]]
+        which = np.repeat(np.arange(len(left)), per)
+        base = self.starts[gb[left[which, 0]]]
+        at = np.arange(int(per.sum())) - np.repeat(np.cumsum(per) - per, per)
+        return np.stack([left[which, 1], self.members[base + at]], axis=1)
+
+    def within(self, groups: np.ndarray) -> np.ndarray:
+        """All pairs of rows inside each of ``groups`` (ascending pairs)."""
+        out = []
+        for g in groups.tolist():
+            rows = self.members[self.starts[g] : self.starts[g + 1]]
+            i, j = np.triu_indices(len(rows), k=1)
+            out.append(np.stack([rows[i], rows[j]], axis=1))
+        return np.concatenate(out).astype(np.int64) if out else np.zeros((0, 2), dtype=np.int64)
+
+
+def _copies(signatures: np.ndarray) -> _Copies | None:
+    """The groups of identical signature rows, or None when no two rows are identical."""
+    if len(signatures) < 2:
+        return None
+    key = row_keys(signatures)
+    order = np.argsort(key, kind="stable")  # equal keys keep the rows' order: smallest first
+    srt = key[order]
+    same = srt[1:] == srt[:-1]
+    if not same.any():
+        return None
+    start = np.concatenate(([True], ~same))
+    run = np.cumsum(start) - 1
+    sizes = np.bincount(run)
+    # A 64-bit key shared by rows that differ (about 2^-64 per pair) must not group them.
+    multi = np.flatnonzero(sizes[run] > 1)
+    first_row = order[start][run[multi]]
+    if (signatures[order[multi]] != signatures[first_row]).any():
+        return None
+    reps = order[start]  # each run's smallest row (the sort is stable)
+    by_rep = np.argsort(reps, kind="stable")
+    rank = np.empty(len(reps), dtype=np.int64)
+    rank[by_rep] = np.arange(len(reps))
+    members = order[np.argsort(rank[run], kind="stable")]  # groups in the order of their reps
+    starts = np.zeros(len(reps) + 1, dtype=np.int64)
+    np.cumsum(sizes[by_rep], out=starts[1:])
+    return _Copies(reps[by_rep].astype(np.int64), starts, members.astype(np.int64))
 
 
 # Each band's key is mixed with its band number so that all bands share one sorted table.
