@@ -142,5 +142,5 @@ def test_exact_copies_banded_once_give_the_pairs_of_every_row(seed, n, max_bucke
     rng = np.random.default_rng(seed)
     base = rng.integers(0, 3, size=(max(1, n // 3), 8), dtype=np.uint32)
     sig = base[rng.integers(0, len(base), size=n)]  # many rows copies of a few
-    grouped = candidate_pairs(sig, b, r, max_bucket=max_bucket)
-    assert np.array_equal(grouped, candidate_pairs(sig, b, r, max_bucket=max_bucket, group_copies=False))
+    grouped = candidate_pairs(sig, b, r, max_bucket=max_bucket, min_copies=2)
+    assert np.array_equal(grouped, candidate_pairs(sig, b, r, max_bucket=max_bucket, min_copies=None))

@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 from datasketch import MinHashLSH
 
-__all__ = ["BandIndex", "band_params", "candidate_pairs"]
+__all__ = ["FEW_COPIES", "BandIndex", "band_params", "candidate_pairs"]
 
 
 @lru_cache(maxsize=64)
@@ -106,22 +106,32 @@ def _unique(keys: np.ndarray) -> np.ndarray:
     return keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
 
 
+#: A group of identical rows at least this large is worth banding once (each band's run of it
+#: makes size^2/2 pairs to sort again; below it, finding the groups costs more than it saves).
+FEW_COPIES = 32
+
+
 def candidate_pairs(
-    signatures: np.ndarray, b: int, r: int, *, max_bucket: int | None = 1000, group_copies: bool = True
+    signatures: np.ndarray,
+    b: int,
+    r: int,
+    *,
+    max_bucket: int | None = 1000,
+    min_copies: int | None = FEW_COPIES,
 ) -> np.ndarray:
     """Unique candidate pairs ``(i, j)``, ``i < j``, sorted, as an ``(k, 2)`` int64 array.
 
     Pairs are kept as one int64 key each (``i * n + j``) and merged band by band, so memory
     follows the number of distinct candidates, not candidates times bands. Rows with identical
     signatures (exact copies) meet in every band: they are banded once, as one row that counts
-    for all of them, and their pairs made once (``group_copies=False`` bands every row; the
-    pairs are the same).
+    for all of them, and their pairs made once, when some row has ``min_copies`` copies or more
+    (None: every row banded; the pairs are the same either way).
 
     Args:
         signatures: ``(n, num_perm)`` uint32 signatures.
         b: bands; r: rows (slots) per band (:func:`band_params`).
         max_bucket: a bucket with more documents gives star pairs to its first member; None: every pair.
-        group_copies: band identical signatures once (the same pairs, made faster).
+        min_copies: the group of identical rows that makes banding them once worth it.
 
     >>> sig = np.array([[1, 2, 3, 4], [1, 2, 9, 9], [5, 6, 7, 8]], dtype=np.uint32)
     >>> candidate_pairs(sig, b=2, r=2).tolist()
@@ -130,7 +140,7 @@ def candidate_pairs(
     if b * r > signatures.shape[1]:
         raise ValueError(f"b * r = {b * r} exceeds the signature length {signatures.shape[1]}")
     n = np.int64(len(signatures))
-    copies = _copies(signatures) if group_copies else None
+    copies = None if min_copies is None else _copies(signatures, min_copies)
     keys = np.zeros(0, dtype=np.int64)
     pending: list[np.ndarray] = []
     inner = np.zeros(0 if copies is None else len(copies.reps), dtype=bool)
@@ -215,9 +225,13 @@ class _Copies:
         return np.concatenate(out).astype(np.int64) if out else np.zeros((0, 2), dtype=np.int64)
 
 
-def _copies(signatures: np.ndarray) -> _Copies | None:
-    """The groups of identical signature rows, or None when no two rows are identical."""
-    if len(signatures) < 2:
+def _copies(signatures: np.ndarray, min_copies: int) -> _Copies | None:
+    """The groups of identical signature rows, or None when none has ``min_copies`` rows."""
+    if len(signatures) < max(2, min_copies):
+        return None
+    # A few slots first: rows that differ there are not copies, and most corpora have no big group.
+    few = np.unique(row_keys(signatures[:, :8]), return_counts=True)[1]
+    if few.max() < min_copies:
         return None
     key = row_keys(signatures)
     order = np.argsort(key, kind="stable")  # equal keys keep the rows' order: smallest first
@@ -228,6 +242,8 @@ def _copies(signatures: np.ndarray) -> _Copies | None:
     start = np.concatenate(([True], ~same))
     run = np.cumsum(start) - 1
     sizes = np.bincount(run)
+    if sizes.max() < min_copies:
+        return None
     # A 64-bit key shared by rows that differ (about 2^-64 per pair) must not group them.
     multi = np.flatnonzero(sizes[run] > 1)
     first_row = order[start][run[multi]]
