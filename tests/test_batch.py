@@ -141,3 +141,17 @@ def test_records_are_consumed_as_a_stream():
 
     out = Deduplicator(chunk_size=4).run(gen())
     assert len(out) == 30 and seen == list(range(30))
+
+
+def test_a_run_logs_its_start_end_and_rejections(caplog):
+    import json as _json
+    import logging
+
+    records = [{"id": "a", "text": "Rain fell on the harbour all day."}, {"id": "b", "text": "Advertisement"}]
+    with caplog.at_level(logging.INFO, logger="newsdedup"):
+        dedup(records, threshold=0.5)
+    messages = [r.getMessage() for r in caplog.records if r.name == "newsdedup"]
+    assert messages[0].startswith("dedup started: ")
+    assert _json.loads(messages[0].removeprefix("dedup started: "))["threshold"] == 0.5
+    assert "2 records" in messages[1] and "1 kept, 0 duplicates, 1 rejected" in messages[1]
+    assert messages[2].startswith("1 records rejected: 1 no text left after cleaning")

@@ -548,3 +548,15 @@ def test_a_report_says_how_to_make_the_run_again(tmp_path):
     assert {k: v for k, v in r.items() if k not in timing} == {
         k: v for k, v in reports[1].items() if k not in timing
     }
+
+
+def test_the_progress_bar_has_a_total(tmp_path, capsys, monkeypatch):
+    import newsdedup.cli.common as common
+    import newsdedup.cli.dedup as dedup_cli
+
+    monkeypatch.setattr(common, "progress", lambda args: True)
+    monkeypatch.setattr(dedup_cli, "progress", lambda args: True)
+    src = _write(tmp_path / "in.jsonl", [json.dumps(r) for r in _sample_rows()])
+    assert main(["dedup", str(src), "-o", str(tmp_path / "o.jsonl")]) == 0
+    err = capsys.readouterr().err
+    assert "deciding" in err and "/122 " in err and "writing" in err  # totals: an ETA can be given

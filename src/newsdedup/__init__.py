@@ -9,6 +9,8 @@
 
 __version__ = "0.1.0"
 
+import logging as _logging
+
 from .batch import Deduplicator, dedup
 from .cleaning import Cleaner, CleanOptions, CleanResult, Edit, WireMeta, apply_edits, clean, map_offset
 from .errors import IndexFormatError, InputError, MissingExtra, NewsdedupError
@@ -65,3 +67,6 @@ __all__ = [
     "shingles",
     "stream",
 ]
+
+# A library logs and lets the application decide where logs go (nowhere, until it says).
+_logging.getLogger("newsdedup").addHandler(_logging.NullHandler())

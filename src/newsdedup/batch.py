@@ -9,8 +9,11 @@ record or a duplicate is: those are the record model's and the verifier's.
 
 from __future__ import annotations
 
+import json
+import logging
 import sys
-from collections import deque
+import time
+from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -25,7 +28,9 @@ from .matching.signing import Signed, sign
 from .matching.verify import number_table
 from .outcome import Outcome
 from .records import Record, RecordChecker, Valid, field_names
-from .settings import DedupConfig, MatchSettings
+from .settings import DedupConfig, MatchSettings, settings_record
+
+_log = logging.getLogger("newsdedup")
 
 __all__ = ["DedupConfig", "Deduplicator", "dedup"]
 
@@ -91,6 +96,8 @@ class Deduplicator:
         """
         cfg = self.config
         records = records_of(records, "Deduplicator.run()", columns=field_names(cfg.fields))
+        started = time.perf_counter()
+        _log.info("dedup started: %s", json.dumps(settings_record(cfg)))
         checker = RecordChecker(
             cfg.fields, max_chars=cfg.max_chars, on_error=cfg.on_error, locations=locations
         )
@@ -141,6 +148,7 @@ class Deduplicator:
             digests = _drain(digest_parts)
             self._decide(members, _drain(sig_parts), _drain(size_parts), digests, number_parts, outcomes)
         assert all(o is not None for o in outcomes), "every record has exactly one outcome"
+        _log_done(outcomes, time.perf_counter() - started)  # type: ignore[arg-type]
         return outcomes  # type: ignore[return-value]
 
     def _decide(
@@ -168,6 +176,26 @@ class Deduplicator:
                 outcomes[m.index] = Outcome(m.id, "kept", m.id)
 
 
+def _log_done(outcomes: list[Outcome], seconds: float) -> None:
+    """The end of a run, for a pipeline's log: counts, time, and the rejections by reason."""
+    status = Counter(o.status for o in outcomes)
+    _log.info(
+        "dedup done: %d records in %.1f s: %d kept, %d duplicates, %d rejected",
+        len(outcomes),
+        seconds,
+        status["kept"],
+        status["duplicate"],
+        status["rejected"],
+    )
+    if status["rejected"]:
+        reasons = Counter(o.reason for o in outcomes if o.status == "rejected")
+        _log.warning(
+            "%d records rejected: %s",
+            status["rejected"],
+            "; ".join(f"{n} {reason}" for reason, n in reasons.most_common(5)),
+        )
+
+
 def _drain(parts: list[np.ndarray]) -> np.ndarray:
     """Concatenate ``parts`` into one array, freeing each part once copied (peak: one copy)."""
     total = sum(len(p) for p in parts)
@@ -186,7 +214,7 @@ def _progress_bar(progress: bool) -> Any:
         return None
     from tqdm import tqdm
 
-    return tqdm(desc="cleaning and signing", unit="doc", leave=False)
+    return tqdm(desc="cleaning and signing", unit="doc", unit_scale=True, smoothing=0, leave=False)
 
 
 class _Signer:

@@ -9,6 +9,7 @@ whatever runs them. Nothing here decides outcomes, reads formats or lays out rep
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -53,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Start with 'newsdedup demo'. Each command has its own --help.",
     )
     parser.add_argument("--version", action="version", version=f"newsdedup {__version__}")
+    parser.add_argument(
+        "--log-level",
+        choices=("debug", "info", "warning", "error"),
+        help="write the library's log to stderr at this level (run start with its settings, run end "
+        "with counts and time, rejected records by reason); default: no log",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     p = sub.add_parser(
         "demo",
@@ -88,6 +95,12 @@ def _explain_value(argv: list[str]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(_explain_value(list(sys.argv[1:] if argv is None else argv)))
+    if args.log_level:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        log = logging.getLogger("newsdedup")
+        log.addHandler(handler)
+        log.setLevel(args.log_level.upper())
     try:
         return args.func(args)
     except InputError as err:

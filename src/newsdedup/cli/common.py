@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..index import NearDupIndex
-from ..io import FORMATS, read_records
+from ..io import FORMATS, data_files, detect_format, read_records
 from ..records import Fields, InvalidRecord
 from ..settings import DedupConfig
 
@@ -36,6 +36,7 @@ __all__ = [
     "input_name",
     "input_paths",
     "input_reader",
+    "input_total",
     "is_url",
     "open_index",
     "progress",
@@ -88,12 +89,64 @@ def say(args: argparse.Namespace, message: str) -> None:
         print(message, file=sys.stderr)
 
 
-def bar(args: argparse.Namespace, items: Iterable[Any], desc: str) -> Iterable[Any]:
+def bar(args: argparse.Namespace, items: Iterable[Any], desc: str, total: int | None = None) -> Iterable[Any]:
+    """``items`` with a progress bar on a terminal: its total when known (an ETA then), the
+    rate averaged over the whole run (bursts of finished chunks do not swing it), redrawn at
+    least twice a second."""
     if not progress(args):
         return items
     from tqdm import tqdm
 
-    return tqdm(items, desc=desc, unit="doc", leave=False)
+    return tqdm(
+        items, desc=desc, total=total, unit="doc", unit_scale=True, smoothing=0, mininterval=0.5, leave=False
+    )
+
+
+def input_total(args: argparse.Namespace) -> int | None:
+    """About how many records the inputs hold, for the progress bar, when it is cheap to know:
+    lines of plain JSONL (CSV: minus its header), rows of Parquet, files of a ``.txt`` folder;
+    None for standard input and compressed files (the bar then counts without a total)."""
+    total = 0
+    for path in input_paths(args):
+        if path == "-":
+            return None
+        try:
+            fmt, compression = detect_format(path)
+        except ValueError:
+            return None
+        if os.path.isdir(path):
+            files = data_files(Path(path), args.format)
+            if not files:
+                total += sum(1 for _ in Path(path).rglob("*.txt"))
+                continue
+            for file in files:
+                n = _file_total(file, *detect_format(file))
+                if n is None:
+                    return None
+                total += n
+            continue
+        n = _file_total(Path(path), args.format or fmt, compression)
+        if n is None:
+            return None
+        total += n
+    return total
+
+
+def _file_total(path: Path, fmt: str, compression: str | None) -> int | None:
+    if compression is not None:
+        return None
+    if fmt == "parquet":
+        try:
+            import pyarrow.parquet as pq
+
+            return int(pq.ParquetFile(path).metadata.num_rows)
+        except Exception:
+            return None
+    lines = 0
+    with path.open("rb") as f:
+        while block := f.read(1 << 20):
+            lines += block.count(b"\n")
+    return max(0, lines - 1) if fmt == "csv" else lines
 
 
 def input_paths(args: argparse.Namespace) -> list[str]:

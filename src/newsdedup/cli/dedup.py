@@ -35,6 +35,7 @@ from .common import (
     input_name,
     input_paths,
     input_reader,
+    input_total,
     is_url,
     open_index,
     progress,
@@ -68,16 +69,18 @@ def cmd_dedup(args: argparse.Namespace) -> int:
         # Pass 1: outcomes, from the records as a stream (only signatures stay in memory).
         locations: list[str] = []
         keyed = name_by_location(read(), locations, config.fields, input_folders(args))
+        # The bar counts records as they are read: ahead of the signing by at most its backlog.
+        keyed = bar(args, keyed, "deciding", input_total(args) if progress(args) else None)
         if args.against:
             index, save = _against(args, config)
             if args.update_index:
-                outcomes = index.add_many(bar(args, keyed, "checking"), locations=locations)
+                outcomes = index.add_many(keyed, locations=locations)
                 if save is not None:
                     index.save(save)
             else:
-                outcomes = list(index.check_many(bar(args, keyed, "checking"), locations=locations))
+                outcomes = list(index.check_many(keyed, locations=locations))
         else:
-            outcomes = Deduplicator(config).run(keyed, progress=progress(args), locations=locations)
+            outcomes = Deduplicator(config).run(keyed, locations=locations)
         report = _write_outputs(args, config, read, outcomes, locations, start, staging)
     say(args, summary_screen(report, None if index is None else len(index)))
     return 0
@@ -102,7 +105,8 @@ def _write_outputs(
     fields = config.fields
     if output_format(args.output)[0] == "txt":  # a folder of texts: its file names checked first
         check_txt_names((r[fields.id] for r in rows() if written_to_folder(r, fields)), args.output)
-    written = write_records(args.output, bar(args, rows(), "writing"), fields=fields, staging=staging)
+    total = sum(1 for o in outcomes if not args.only_kept or o.status == "kept")
+    written = write_records(args.output, bar(args, rows(), "writing", total), fields=fields, staging=staging)
     seconds = time.perf_counter() - start
     if args.clusters:
         write_records(args.clusters, cluster_rows(outcomes), staging=staging)
