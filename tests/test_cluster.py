@@ -2,6 +2,8 @@ from datetime import datetime, timezone
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsdedup import dedup
 from newsdedup.matching.cluster import Member, assign_clusters, parse_date
@@ -81,3 +83,51 @@ def test_parse_date():
     assert parse_date("2026-10-01T08:00:00Z") == datetime(2026, 10, 1, 8, tzinfo=timezone.utc)
     assert parse_date("2026-10-01") == datetime(2026, 10, 1, tzinfo=timezone.utc)
     assert parse_date("yesterday") is None and parse_date(None) is None and parse_date(5) is None
+
+
+def _assign_plain(members, pairs, match, policy="first"):
+    """The form the per-group pairs replace: every split scans all the run's pairs (the oracle)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    from newsdedup.matching.cluster import canonical_key
+
+    def groups(nodes, edges):
+        inside = edges[np.isin(edges[:, 0], nodes) & np.isin(edges[:, 1], nodes)]
+        local = np.searchsorted(nodes, inside)
+        m = len(nodes)
+        graph = coo_matrix((np.ones(len(local)), (local[:, 0], local[:, 1])), shape=(m, m))
+        labels = connected_components(graph, directed=False)[1]
+        order = np.argsort(labels, kind="stable")
+        split = np.split(nodes[order], np.flatnonzero(np.diff(labels[order])) + 1)
+        return [g for g in split if len(g) > 1]
+
+    result = {}
+    pending = groups(np.arange(len(members)), pairs)
+    while pending:
+        group = pending.pop()
+        c = min(group, key=lambda i: canonical_key(policy)(members[i]))
+        others = np.array([i for i in group if i != c], dtype=np.int64)
+        res, cont, ok = match(c, others)
+        for i, r, k in zip(others[ok], res[ok], cont[ok], strict=True):
+            result[int(i)] = (int(c), float(r), float(k))
+        rest = others[~ok]
+        if len(rest) > 1:
+            pending.extend(groups(np.sort(rest), pairs))
+    return result
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(2, 40), st.integers(0, 2**31), st.sampled_from(["first", "longest"]))
+def test_splitting_with_each_groups_own_pairs_gives_the_plain_clusters(n, seed, policy):
+    rng = np.random.default_rng(seed)
+    members = [Member(i, f"d{i}", length=int(rng.integers(1, 9))) for i in range(n)]
+    edges = {tuple(sorted(p)) for p in rng.integers(0, n, size=(int(rng.integers(0, 3 * n)), 2)).tolist()}
+    pairs = np.array(sorted(e for e in edges if e[0] != e[1]), dtype=np.int64).reshape(-1, 2)
+    linked = {tuple(p) for p in pairs.tolist()}
+
+    def match(c, others):
+        ok = np.array([tuple(sorted((c, int(o)))) in linked for o in others], dtype=bool)
+        return np.ones(len(others)), np.ones(len(others)), ok
+
+    assert assign_clusters(members, pairs, match, policy) == _assign_plain(members, pairs, match, policy)

@@ -112,9 +112,11 @@ def assign_clusters(
     """
     n = len(members)
     result: dict[int, tuple[int, float, float]] = {}
-    pending = _groups(_components(n, pairs), np.arange(n))
+    # Each pending group carries the verified pairs inside it, so splitting a group scans its
+    # own pairs, not every pair of the run (that made clustering grow faster than the corpus).
+    pending = _split(np.arange(n), pairs)
     while pending:
-        group = pending.pop()
+        group, inside = pending.pop()
         chosen = _choose([members[i] for i in group], policy)
         c = next(i for i in group if members[i] == chosen)
         others = np.array([i for i in group if i != c], dtype=np.int64)
@@ -123,22 +125,31 @@ def assign_clusters(
             result[int(i)] = (int(c), float(r), float(k))
         rest = others[~ok]
         if len(rest) > 1:
-            pending.extend(_split(np.sort(rest), pairs))
+            rest = np.sort(rest)
+            kept = np.isin(inside[:, 0], rest) & np.isin(inside[:, 1], rest)
+            pending.extend(_split(rest, inside[kept]))
     return result
 
 
-def _groups(labels: np.ndarray, nodes: np.ndarray) -> list[np.ndarray]:
-    """The nodes of each label that has two or more, each group in ascending order."""
+def _split(nodes: np.ndarray, pairs: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The connected components of the sorted ``nodes`` by ``pairs`` (all among them), those of
+    two or more nodes, each in ascending order with the pairs inside it; in label order."""
+    local = np.searchsorted(nodes, pairs) if len(pairs) else np.zeros((0, 2), dtype=np.int64)
+    labels = _components(len(nodes), local)
     order = np.argsort(labels, kind="stable")
-    groups = np.split(nodes[order], np.flatnonzero(np.diff(labels[order])) + 1)
-    return [g for g in groups if len(g) > 1]
-
-
-def _split(nodes: np.ndarray, pairs: np.ndarray) -> list[np.ndarray]:
-    """Connected components of the sorted ``nodes`` using only the pairs among them."""
-    inside = np.isin(pairs[:, 0], nodes) & np.isin(pairs[:, 1], nodes)
-    local = np.searchsorted(nodes, pairs[inside])
-    return _groups(_components(len(nodes), local), nodes)
+    cuts = np.flatnonzero(np.diff(labels[order])) + 1
+    groups = np.split(nodes[order], cuts)
+    firsts = labels[order][np.concatenate(([0], cuts))] if len(nodes) else np.zeros(0, dtype=np.int64)
+    by_label = labels[local[:, 0]] if len(pairs) else np.zeros(0, dtype=np.int64)
+    porder = np.argsort(by_label, kind="stable")
+    sorted_labels = by_label[porder]
+    big = [k for k, g in enumerate(groups) if len(g) > 1]
+    wanted = firsts[big]
+    los = np.searchsorted(sorted_labels, wanted).tolist()
+    his = np.searchsorted(sorted_labels, wanted + 1).tolist()
+    inside = pairs[porder]
+    out = [(groups[k], inside[lo:hi]) for k, lo, hi in zip(big, los, his, strict=True)]
+    return out
 
 
 def cluster_candidates(

@@ -117,14 +117,17 @@ def numbers_agree(
     are judged in blocks, without a Python loop per pair: each pair's numbers are tagged with the
     pair and sorted together, and a number both documents hold appears twice in a row.
     """
-    counts = np.diff(offsets)
+    # Counts of the pairs' documents only: np.diff of every offset on every call made one
+    # cluster member check cost as much as the corpus.
+    ca = offsets[pairs[:, 0] + 1] - offsets[pairs[:, 0]]
+    cb = offsets[pairs[:, 1] + 1] - offsets[pairs[:, 1]]
     ok = np.ones(len(pairs), dtype=bool)
-    judge = np.flatnonzero((counts[pairs[:, 0]] >= min_numbers) & (counts[pairs[:, 1]] >= min_numbers))
+    judge = np.flatnonzero((ca >= min_numbers) & (cb >= min_numbers))
     if len(judge) and (pairs[judge, 0] == pairs[judge[0], 0]).all():
         # One document against many (the streaming index's checks): look its numbers up, no sort.
         a, b = int(pairs[judge[0], 0]), pairs[judge, 1]
         shared = _shared_with(values[offsets[a] : offsets[a + 1]], values, offsets, b)
-        ok[judge] = shared >= min_overlap * np.minimum(counts[a], counts[b])
+        ok[judge] = shared >= min_overlap * np.minimum(ca[judge], cb[judge])
         return ok
     for lo in range(0, len(judge), _BLOCK):
         sel = judge[lo : lo + _BLOCK]
@@ -133,7 +136,7 @@ def numbers_agree(
         keys.sort()
         twice = keys[1:][keys[1:] == keys[:-1]] >> np.uint64(32)
         shared = np.bincount(twice.astype(np.int64), minlength=len(sel))
-        ok[sel] = shared >= min_overlap * np.minimum(counts[a], counts[b])
+        ok[sel] = shared >= min_overlap * np.minimum(ca[sel], cb[sel])
     return ok
 
 
