@@ -177,8 +177,7 @@ class NearDupIndex:
         if not len(rows):
             return []
         pool = Pool.of([stored, Table.of_batch(batch, np.zeros(1, np.int64))])
-        table = (pool.signatures, pool.sizes, pool.numbers, pool.digests)
-        res, cont, ok = self.config.verifier.among(pool.starts[-1], rows, *table)
+        res, cont, ok = pool.scores(pool.starts[-1], rows, self.config.verifier)
         keys = [stored.keys[r] for r in rows.tolist()]
         matches = [
             Match(id_of(k), float(r), float(c), bool(d))
@@ -393,15 +392,13 @@ class NearDupIndex:
             rows = found[i]
             if near:
                 rows = np.concatenate([rows, start + np.fromiter(near, np.int64, len(near))])
-            rows = rows[~(pool.dates[rows] < horizon)]
+            rows = rows[~(pool.table.dates[rows] < horizon)]
             if len(rows):
-                res, cont, ok = self.config.verifier.among(
-                    start + i, rows, pool.signatures, pool.sizes, pool.numbers, pool.digests
-                )
+                res, cont, ok = pool.scores(start + i, rows, self.config.verifier)
                 if ok.any():  # the earliest indexed match
                     sel = np.flatnonzero(ok)
-                    hit = int(sel[np.argmin(pool.seqs[rows[sel]])])
-                    canon = id_of(pool.keys[rows[hit]])
+                    hit = int(sel[np.argmin(pool.table.seqs[rows[sel]])])
+                    canon = id_of(pool.table.keys[rows[hit]])
                     outcomes.append(
                         Outcome(rid, "duplicate", canon, canon, float(res[hit]), float(cont[hit]))
                     )

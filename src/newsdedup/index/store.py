@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..matching.cluster import parse_date
-from ..matching.verify import Numbers, number_table
+from ..matching.verify import Numbers, Verifier, number_table
 
 __all__ = ["Batch", "Pool", "Store", "Stored", "Table", "id_of", "key_of", "timestamp"]
 
@@ -114,15 +114,11 @@ class Table:
 
 @dataclass(frozen=True)
 class Pool:
-    """What a chunk is checked against, as one table: the parts given (the index's candidates,
-    an overlay's, then the chunk itself), one after another; part ``p`` starts at ``starts[p]``."""
+    """What a chunk is checked against: the parts given (the index's candidates, an overlay's,
+    then the chunk itself) as one :class:`Table`, one after another (part ``p`` starts at row
+    ``starts[p]``), with the numbers as :func:`~newsdedup.matching.verify.number_table` reads them."""
 
-    keys: list[bytes]
-    seqs: np.ndarray
-    signatures: np.ndarray
-    sizes: np.ndarray
-    dates: np.ndarray
-    digests: np.ndarray
+    table: Table
     numbers: Numbers
     starts: tuple[int, ...]
 
@@ -130,16 +126,21 @@ class Pool:
     def of(cls, parts: Sequence[Table]) -> Pool:
         """The pool of ``parts``, in order."""
         starts = np.cumsum([0] + [len(t.keys) for t in parts[:-1]]).tolist()
-        return cls(
+        table = Table(
             keys=[k for t in parts for k in t.keys],
             seqs=np.concatenate([t.seqs for t in parts]).astype(np.int64, copy=False),
             signatures=np.concatenate([t.signatures for t in parts]).astype(np.uint32, copy=False),
             sizes=np.concatenate([t.sizes for t in parts]).astype(np.int64, copy=False),
             dates=np.concatenate([t.dates for t in parts]).astype(np.float64, copy=False),
             digests=np.concatenate([t.digests for t in parts]).astype(np.uint64, copy=False),
-            numbers=number_table([x for t in parts for x in t.numbers]),
-            starts=tuple(starts),
+            numbers=[],  # held as one number table below
         )
+        return cls(table, number_table([x for t in parts for x in t.numbers]), tuple(starts))
+
+    def scores(self, doc: int, rows: np.ndarray, verifier: Verifier) -> tuple[np.ndarray, ...]:
+        """Row ``doc`` against ``rows``: ``(resemblance, containment, is_duplicate)``."""
+        t = self.table
+        return verifier.among(doc, rows, t.signatures, t.sizes, self.numbers, t.digests)
 
 
 class Store(abc.ABC):
