@@ -144,3 +144,21 @@ def test_exact_copies_banded_once_give_the_pairs_of_every_row(seed, n, max_bucke
     sig = base[rng.integers(0, len(base), size=n)]  # many rows copies of a few
     grouped = candidate_pairs(sig, b, r, max_bucket=max_bucket, min_copies=2)
     assert np.array_equal(grouped, candidate_pairs(sig, b, r, max_bucket=max_bucket, min_copies=None))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.lists(st.lists(st.integers(0, 60), max_size=12), max_size=4), max_size=6),
+    st.sets(st.integers(0, 60), max_size=10),
+    st.sampled_from([60, 100_000]),
+)
+def test_each_rows_slots_once_without_the_removed_ones(rows, dead, top):
+    # Both ways of making slots distinct (stamping, for many entries; sorting, for few) agree
+    # with the plain set form.
+    from newsdedup.matching.lsh import _distinct
+
+    parts = [[np.array(a, dtype=np.int64) for a in row if a] for row in rows]
+    got = _distinct(parts, top, dead)
+    assert [sorted(g.tolist()) for g in got] == [
+        sorted({s for a in row for s in a.tolist()} - dead) for row in parts
+    ]

@@ -299,13 +299,22 @@ def _first_live(old: np.ndarray, new: Sequence[int], dead: set[int]) -> int | No
 
 
 def _distinct(parts: list[list[np.ndarray]], top: int, dead: set[int]) -> list[np.ndarray]:
-    """Each row's slots once, removed ones left out, without a sort or a Python set: one of a
-    slot's positions in the row is stamped on it (whichever numpy writes), and only that one keeps it."""
+    """Each row's slots once, removed ones left out, without a Python set. Many entries (a
+    chunk against a large index): one of a slot's positions in its row is stamped on it
+    (whichever numpy writes) and only that one keeps it, no sort. Few (one article queried
+    against a million slots): sorted, so no array as large as the index is made per query."""
+    entries = sum(len(a) for row in parts for a in row)
+    gone_list = np.fromiter(dead, dtype=np.int64, count=len(dead)) if dead else None
+    if 8 * entries < top:
+        out = []
+        for row in parts:
+            slots = np.unique(np.concatenate(row)) if row else np.zeros(0, np.int64)
+            out.append(slots if gone_list is None else slots[~np.isin(slots, gone_list)])
+        return out
     stamp = np.empty(top + 1, dtype=np.int64)  # read only where this row has just written
     gone = np.zeros(top + 1, dtype=bool)
-    if dead:
-        d = np.fromiter(dead, dtype=np.int64, count=len(dead))
-        gone[d[d <= top]] = True
+    if gone_list is not None:
+        gone[gone_list[gone_list <= top]] = True
     out = []
     for row in parts:
         if not row:
