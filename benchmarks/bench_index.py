@@ -39,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import _cipher, reuters_stories
 from newsdedup import NearDupIndex
 from newsdedup.index.redis import lean_minhash
+from newsdedup.index.store import Pool, Table
 from newsdedup.records import validate
 from wire import OUTLETS, agency_copy, republish, timestamp
 
@@ -119,9 +120,10 @@ def latency(n: int, probes: int, stories: list[dict]) -> dict:
     store = index._store
     for b in signed:
         t = time.perf_counter()
-        found = store.candidates(b.signatures)[0]
-        if found:
-            index._score(b, 0, list(store.fetch(sorted(found)).values()))
+        stored, (rows,) = store.meet(b.signatures)  # the candidates, as query() finds them
+        if len(rows):
+            pool = Pool.of([stored, Table.of_batch(b, np.zeros(1, np.int64))])
+            pool.scores(pool.starts[-1], rows, index.config.verifier)
         q_idx.append(time.perf_counter() - t)
         t = time.perf_counter()
         index._decide(b, [None], None)

@@ -350,6 +350,7 @@ class BandIndex:
         self._recent_entries = 0
         self._dead: set[int] = set()
         self._buffer = buffer
+        self._top = -1  # the largest slot ever added
 
     def keys(self, signatures: np.ndarray) -> np.ndarray:
         """The band keys of each signature (see :func:`band_keys`)."""
@@ -362,6 +363,8 @@ class BandIndex:
             for k in row:
                 recent.setdefault(k, []).append(slot)
         self._recent_entries += len(slots) * self.b
+        if slots:
+            self._top = max(self._top, max(slots))
         if self._recent_entries >= max(self._buffer, len(self._keys) // 8):
             self._merge()
 
@@ -392,7 +395,6 @@ class BandIndex:
         hits = np.flatnonzero(hi > lo).tolist()
         if recent:
             hits = sorted(set(hits).union(j for j, k in enumerate(flat.tolist()) if k in recent))
-        top = -1
         gone = np.fromiter(dead, dtype=np.int64, count=len(dead)) if dead else None
         for j in hits:
             old = self._slots[lo[j] : hi[j]]
@@ -404,8 +406,7 @@ class BandIndex:
                 found = np.concatenate([old, np.array(new, dtype=np.int64)]) if new else old
             if len(found):
                 parts[j // self.b].append(found)
-                top = max(top, int(found.max()))
-        return _distinct(parts, top, dead)
+        return _distinct(parts, self._top, dead)
 
     def _merge(self) -> None:
         """Fold the recent entries into the sorted arrays, dropping removed slots (linear)."""
