@@ -115,11 +115,18 @@ def assign_clusters(
     # Each pending group carries the verified pairs inside it, so splitting a group scans its
     # own pairs, not every pair of the run (that made clustering grow faster than the corpus).
     pending = _split(np.arange(n), pairs)
+    named = not callable(policy) or isinstance(policy, str)
+    rank: np.ndarray | None = None
     while pending:
         group, inside = pending.pop()
-        chosen = _choose([members[i] for i in group], policy)
-        c = next(i for i in group if members[i] == chosen)
-        others = np.array([i for i in group if i != c], dtype=np.int64)
+        if named:  # a named policy is an order of all members: ranked once, not sorted per split
+            rank = _ranks(members, policy) if rank is None else rank  # type: ignore[arg-type]
+            c = int(group[np.argmin(rank[group])])
+        else:
+            candidates = [members[i] for i in group.tolist()]
+            chosen = _choose(candidates, policy)
+            c = int(group[next(k for k, m in enumerate(candidates) if m == chosen)])
+        others = group[group != c]
         res, cont, ok = match(c, others)
         for i, r, k in zip(others[ok], res[ok], cont[ok], strict=True):
             result[int(i)] = (int(c), float(r), float(k))
@@ -129,6 +136,16 @@ def assign_clusters(
             kept = np.isin(inside[:, 0], rest) & np.isin(inside[:, 1], rest)
             pending.extend(_split(rest, inside[kept]))
     return result
+
+
+def _ranks(members: Sequence[Member], policy: str | Sequence[str]) -> np.ndarray:
+    """Each member's place in the order ``policy`` keeps by (its keys are distinct: they end in
+    the input position), so a group's canonical copy is its member of smallest rank."""
+    key = canonical_key(policy)
+    order = sorted(range(len(members)), key=lambda i: key(members[i]))
+    rank = np.empty(len(members), dtype=np.int64)
+    rank[order] = np.arange(len(members))
+    return rank
 
 
 def _split(nodes: np.ndarray, pairs: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
