@@ -117,14 +117,14 @@ def explain(a: Record, b: Record, *, config: MatchSettings | None = None, **sett
     edits = tuple(tuple(r.edits) if r is not None else () for r in results)
     sig, sizes = signed.signatures, signed.sizes.astype(np.int64)
     checks = _checks(cfg, sig, sizes, signed.numbers, signed.digests)
+    by = {c.name: c for c in checks}
     # The verdict is the Verifier's, on the same scores a run computes for a candidate pair.
-    res = np.array([checks[1].value])
-    cont = np.array([checks[2].value])
+    res = np.array([by["resemblance"].value])
+    cont = np.array([by["containment"].value])
     table = number_table(signed.numbers) if signed.numbers else None
     pair = np.array([[0, 1]], dtype=np.int64)
     verified = bool(cfg.verifier.decide(pair, res, cont, table, (sizes, signed.digests))[0])
-    candidate = checks[0].passed
-    duplicate = bool(verified and candidate)
+    duplicate = bool(verified and by["lsh"].passed)
     return Explanation(duplicate, _deciding(checks, duplicate), checks, fingerprints, edits)  # type: ignore[arg-type]
 
 
